@@ -1,0 +1,1 @@
+"""minova: a miniature OpenStack Nova."""

@@ -1,0 +1,36 @@
+"""The database every service but compute reaches."""
+
+from oslo_config import cfg
+
+database_group = cfg.OptGroup("database", title="Database options")
+
+database_opts = [
+    cfg.StrOpt("connection",
+               default="sqlite:///$state_path/minova.sqlite",
+               secret=True,
+               help="SQLAlchemy URL of the database, e.g. "
+                    "mysql+pymysql://user:pass@host/minova or "
+                    "postgresql+psycopg://user@host/minova."),
+    cfg.IntOpt("max_pool_size",
+               default=5, min=1,
+               help="Connections kept open per process (not for SQLite)."),
+    cfg.IntOpt("max_overflow",
+               default=50, min=0,
+               help="Extra connections allowed above max_pool_size under "
+                    "load (not for SQLite)."),
+    cfg.IntOpt("pool_timeout",
+               default=30, min=1,
+               help="Seconds to wait for a free pooled connection."),
+    cfg.BoolOpt("connection_debug",
+                default=False,
+                help="Log every SQL statement (very verbose)."),
+]
+
+
+def register_opts(conf: cfg.ConfigOpts) -> None:
+    conf.register_group(database_group)
+    conf.register_opts(database_opts, group=database_group)
+
+
+def list_opts() -> dict:
+    return {"database": database_opts}
