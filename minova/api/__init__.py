@@ -1,0 +1,1 @@
+"""The REST APIs: the compute API (``openstack``) and the metadata API."""

@@ -1,0 +1,38 @@
+"""What API handlers work with, built once per API service.
+
+Paste factories only get strings from the paste file, so the objects built
+from ``conf`` reach the apps through the WSGI environ (key
+``minova.deps``), put there by ``minova.service.WSGIService``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import oslo_messaging as messaging
+from oslo_config import cfg
+
+from minova import policy
+from minova import servicegroup
+
+ENVIRON_KEY = "minova.deps"
+
+
+@dataclasses.dataclass
+class Deps:
+    conf: cfg.ConfigOpts
+    db: Any
+    transport: messaging.Transport
+    policy: policy.Enforcer
+    servicegroup: servicegroup.API
+
+    def environ(self) -> dict:
+        return {ENVIRON_KEY: self}
+
+
+def build(conf: cfg.ConfigOpts, transport: messaging.Transport,
+          db: Any) -> Deps:
+    return Deps(conf=conf, db=db, transport=transport,
+                policy=policy.Enforcer(conf),
+                servicegroup=servicegroup.API(conf))

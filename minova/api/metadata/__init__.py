@@ -1,0 +1,1 @@
+"""The metadata API: what an instance learns about itself."""

@@ -1,0 +1,1 @@
+"""The OpenStack compute API (v2.1, microversioned)."""

@@ -1,0 +1,1 @@
+"""The compute API resources: one module per resource, one route table."""

@@ -1,0 +1,98 @@
+"""A declarative router: a table of path -> method -> handler.
+
+Each handler is a plain function ``handler(req, **path_vars)`` returning a
+``webob.Response`` (see ``minova.api.openstack.wsgi_util.json_response``).
+For every path the router also answers other methods with a 405 fault and
+an ``Allow`` header, and any unknown path with a 404 fault.
+
+This is also the one place where domain exceptions (``MinovaException``)
+and RPC timeouts become HTTP faults.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+import oslo_messaging as messaging
+import routes
+import webob.dec
+
+from minova import exception
+from minova.api.openstack import api_version
+from minova.api.openstack import faults
+from minova.api.openstack import wsgi_util
+
+LOG = logging.getLogger(__name__)
+
+Handler = Callable[..., Any]
+
+
+def _method_not_allowed(allowed: list[str]) -> Handler:
+    allow = ", ".join(sorted(allowed))
+
+    def handler(req: wsgi_util.APIRequest, **_kw: Any) -> Any:
+        return faults.fault_response(
+            405, "The method %s is not allowed for this resource. Allowed: "
+                 "%s." % (req.method, allow), headers={"Allow": allow})
+    return handler
+
+
+def _mapper(table: dict[str, dict[str, Handler]]) -> routes.Mapper:
+    mapper = routes.Mapper()
+    for path, methods in table.items():
+        for method, handler in methods.items():
+            mapper.connect(path, action=handler,
+                           conditions={"method": [method]})
+        allowed = list(methods)
+        if "GET" in methods and "HEAD" not in methods:
+            allowed.append("HEAD")
+        mapper.connect(path, action=_method_not_allowed(allowed))
+    return mapper
+
+
+class APIRouter:
+    """The compute API app: routing, microversion, fault boundary."""
+
+    def __init__(self, table: dict[str, dict[str, Handler]]) -> None:
+        self.mapper = _mapper(table)
+
+    @webob.dec.wsgify(RequestClass=wsgi_util.APIRequest)
+    def __call__(self, req: wsgi_util.APIRequest) -> Any:
+        version = None
+        try:
+            version = api_version.from_headers(req.headers)
+            req.api_version = version
+            response = self._dispatch(req)
+        except exception.MinovaException as exc:
+            response = self._fault(req, exc)
+        except messaging.MessagingTimeout as exc:
+            LOG.warning("RPC timed out serving %s %s: %s. Check that the "
+                        "backend services and the message broker are up.",
+                        req.method, req.path, exc)
+            response = faults.fault_response(
+                503, "A backend service did not answer in time; try again "
+                     "later.")
+        api_version.add_headers(response, version)
+        return response
+
+    def _dispatch(self, req: wsgi_util.APIRequest) -> Any:
+        match = self.mapper.match(environ=req.environ)
+        if match is None:
+            raise exception.NotFound(
+                "The resource could not be found.")
+        handler = match.pop("action")
+        match.pop("controller", None)
+        return handler(req, **match)
+
+    @staticmethod
+    def _fault(req: wsgi_util.APIRequest,
+               exc: exception.MinovaException) -> Any:
+        if not exc.safe:
+            # Not meant for users: treat it like any unexpected error.
+            raise exc
+        if exc.code >= 500:
+            LOG.warning("%s %s failed: %s", req.method, req.path,
+                        exc.format_message())
+        return faults.fault_response(exc.code, exc.format_message())

@@ -1,0 +1,56 @@
+"""The version documents: ``GET /`` (all versions) and ``GET /v2.1/``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import webob.dec
+
+from minova.api.openstack import api_version
+from minova.api.openstack import faults
+from minova.api.openstack import wsgi_util
+
+_UPDATED = "2013-07-23T11:33:21Z"
+
+
+def _v21(base_url: str) -> dict:
+    return {
+        "id": "v2.1",
+        "status": "CURRENT",
+        "version": api_version.MAX_VERSION,
+        "min_version": api_version.MIN_VERSION,
+        "updated": _UPDATED,
+        "links": [{"rel": "self", "href": base_url.rstrip("/") + "/v2.1/"}],
+    }
+
+
+def version_v21(req: wsgi_util.APIRequest) -> Any:
+    """``GET /v2.1/``: the one version this endpoint serves."""
+    base = req.application_url.rsplit("/v2.1", 1)[0]
+    document = _v21(base)
+    document["links"].append({"rel": "describedby", "type": "text/html",
+                              "href": "https://docs.openstack.org/"})
+    document["media-types"] = [{
+        "base": "application/json",
+        "type": "application/vnd.openstack.compute+json;version=2.1"}]
+    return wsgi_util.json_response({"version": document})
+
+
+class Versions:
+    """The app at ``/``: lists the versions; any other path is a 404."""
+
+    @classmethod
+    def factory(cls, global_config: dict, **local_config: Any) -> Versions:
+        return cls()
+
+    @webob.dec.wsgify(RequestClass=wsgi_util.APIRequest)
+    def __call__(self, req: wsgi_util.APIRequest) -> Any:
+        if req.path_info not in ("", "/"):
+            return faults.fault_response(404,
+                                         "The resource could not be found.")
+        if req.method not in ("GET", "HEAD"):
+            return faults.fault_response(
+                405, "The method %s is not allowed for this resource."
+                     % req.method, headers={"Allow": "GET, HEAD"})
+        return wsgi_util.json_response(
+            {"versions": [_v21(req.application_url)]})

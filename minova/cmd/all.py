@@ -1,0 +1,56 @@
+"""minova-all: every minova service in one process, on embedded defaults.
+
+Defaults (a config file or the command line still override them): the
+in-process RPC transport, SQLite under ``state_path``, the compute API on
+127.0.0.1:8774 and metadata on 127.0.0.1:8775, one worker each. The schema
+is created or upgraded at start.
+"""
+
+from __future__ import annotations
+
+from oslo_config import cfg
+
+from minova import config
+from minova import service
+from minova.api import deps as api_deps
+from minova.cmd import common
+from minova.db import migration
+
+EMBEDDED_DEFAULTS = {
+    "transport_url": "fake://",
+    "osapi_compute_listen": "127.0.0.1",
+    "osapi_compute_workers": 1,
+    "metadata_listen": "127.0.0.1",
+    "metadata_workers": 1,
+}
+
+
+def set_embedded_defaults(conf: cfg.ConfigOpts) -> None:
+    config.register(conf)
+    for name, value in EMBEDDED_DEFAULTS.items():
+        conf.set_default(name, value)
+    conf.set_default("workers", 1, group="conductor")
+
+
+def build_services(conf: cfg.ConfigOpts, transport: object,
+                   db: object) -> list:
+    """The services minova-all runs, in start order."""
+    conductor = service.Service.create(conf, transport,
+                                       binary="minova-conductor",
+                                       topic=conf.conductor.topic,
+                                       manager=conf.conductor.manager, db=db)
+    environ = api_deps.build(conf, transport, db).environ()
+    apis = [service.WSGIService(conf, transport, name, db=db,
+                                app_environ=environ)
+            for name in conf.enabled_apis]
+    return [conductor, *apis]
+
+
+def main() -> None:
+    set_embedded_defaults(cfg.CONF)
+    conf = common.init()
+    transport, db = common.transport_and_db(conf)
+    migration.db_sync(db)
+    services = build_services(conf, transport, db)
+    service.launch(conf, [(server, 1) for server in services])
+    service.wait()

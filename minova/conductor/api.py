@@ -1,0 +1,102 @@
+"""How services reach the conductor: in process or over RPC."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import oslo_messaging as messaging
+from oslo_config import cfg
+
+from minova import baserpc
+from minova.conductor import manager
+from minova.conductor import rpcapi
+
+LOG = logging.getLogger(__name__)
+
+
+class LocalAPI:
+    """Conductor work done in the calling process, on its own database.
+
+    The context handed in must carry the caller's database (services that
+    may use the DB build their contexts with it).
+    """
+
+    def __init__(self, conf: cfg.ConfigOpts,
+                 transport: messaging.Transport) -> None:
+        self._manager = _ExceptionUnwrapper(
+            manager.ConductorManager(conf, transport, host=conf.host))
+
+    def wait_until_ready(self, context: Any, *args: Any,
+                         **kwargs: Any) -> None:
+        """Nothing to wait for: the conductor is this process."""
+
+    def service_get_by_host_and_binary(self, context: Any, host: str,
+                                       binary: str) -> Any:
+        return self._manager.service_get_by_host_and_binary(context, host,
+                                                            binary)
+
+    def service_create(self, context: Any, values: dict) -> Any:
+        return self._manager.service_create(context, values)
+
+    def service_heartbeat(self, context: Any, service_id: int) -> Any:
+        return self._manager.service_heartbeat(context, service_id)
+
+
+class _ExceptionUnwrapper:
+    """Calls the manager as RPC would, raising what RPC would raise.
+
+    Manager methods declare ``expected_exceptions``, which wraps them in
+    ``ExpectedException`` for the RPC server; called in process, the
+    caller wants the original exception.
+    """
+
+    def __init__(self, target: Any) -> None:
+        self._target = target
+
+    def __getattr__(self, name: str) -> Any:
+        method = getattr(self._target, name)
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return method(*args, **kwargs)
+            except messaging.ExpectedException as exc:
+                raise exc.exc_info[1] from None
+        return call
+
+
+class API(LocalAPI):
+    """Conductor work sent over RPC to minova-conductor."""
+
+    def __init__(self, conf: cfg.ConfigOpts,
+                 transport: messaging.Transport) -> None:
+        self._manager = rpcapi.ConductorAPI(conf, transport)
+        self.base_rpcapi = baserpc.BaseAPI(conf, transport,
+                                           topic=conf.conductor.topic)
+
+    def wait_until_ready(self, context: Any, early_timeout: float = 10,
+                         early_attempts: int = 10) -> None:
+        """Block until a conductor answers a ping.
+
+        The first ``early_attempts`` pings time out after ``early_timeout``
+        seconds, so a service started together with its conductor comes up
+        quickly; later ones use ``rpc_response_timeout``.
+        """
+        attempt = 0
+        timed_out = False
+        while True:
+            timeout = early_timeout if attempt < early_attempts else None
+            attempt += 1
+            try:
+                self.base_rpcapi.ping(context, "1.21 GigaWatts",
+                                      timeout=timeout)
+                break
+            except messaging.MessagingTimeout:
+                timed_out = True
+                LOG.warning("Timed out waiting for minova-conductor. Is it "
+                            "running? Or did this service start before "
+                            "minova-conductor? Reattempting establishment "
+                            "of minova-conductor connection...")
+        if timed_out:
+            LOG.info("Successfully established connection to "
+                     "minova-conductor after %d attempts.", attempt)

@@ -1,0 +1,67 @@
+"""Client side of the conductor RPC API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import oslo_messaging as messaging
+from oslo_config import cfg
+
+from minova import rpc
+from minova.objects import base as objects_base
+
+
+class ConductorAPI:
+    """Client side of the conductor RPC API (topic ``[conductor] topic``).
+
+    API version history:
+
+    * 1.0 - Initial version: service_get_by_host_and_binary,
+      service_create, service_heartbeat, object_class_action_versions,
+      object_action.
+    """
+
+    VERSION = "1.0"
+
+    def __init__(self, conf: cfg.ConfigOpts,
+                 transport: messaging.Transport) -> None:
+        target = messaging.Target(topic=conf.conductor.topic, version="1.0")
+        self.client = rpc.get_client(
+            conf, transport, target, "conductor",
+            serializer=objects_base.MinovaObjectSerializer())
+
+    def service_get_by_host_and_binary(self, context: Any, host: str,
+                                       binary: str) -> Any:
+        return self.client.call(context, "service_get_by_host_and_binary",
+                                host=host, binary=binary)
+
+    def service_create(self, context: Any, values: dict) -> Any:
+        return self.client.call(context, "service_create", values=values)
+
+    def service_heartbeat(self, context: Any, service_id: int) -> Any:
+        return self.client.call(context, "service_heartbeat",
+                                service_id=service_id)
+
+    # The two methods below make this client an oslo.versionedobjects
+    # indirection API: objects in minova-compute call them for remotable
+    # methods instead of touching the database.
+
+    def object_class_action_versions(self, context: Any, objname: str,
+                                     objmethod: str, object_versions: dict,
+                                     args: tuple, kwargs: dict) -> Any:
+        return self.client.call(context, "object_class_action_versions",
+                                objname=objname, objmethod=objmethod,
+                                object_versions=object_versions,
+                                args=args, kwargs=kwargs)
+
+    def object_action(self, context: Any, objinst: Any, objmethod: str,
+                      args: tuple, kwargs: dict) -> Any:
+        return self.client.call(context, "object_action", objinst=objinst,
+                                objmethod=objmethod, args=args,
+                                kwargs=kwargs)
+
+    def object_backport_versions(self, context: Any, objinst: Any,
+                                 object_versions: dict) -> Any:
+        return self.client.call(context, "object_backport_versions",
+                                objinst=objinst,
+                                object_versions=object_versions)

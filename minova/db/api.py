@@ -1,0 +1,110 @@
+"""The one DB session pattern of minova.
+
+A ``Database`` owns an engine and hands out transactional sessions::
+
+    with db.session() as session:   # commits on success, rolls back on error
+        session.execute(...)
+
+Query modules (``minova.db.services`` and friends) take the ``Database``
+as their first argument. Code that holds a request context gets the
+database with ``from_context(context)``, which raises ``DBNotAllowed`` in a
+service that may not use it (minova-compute).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+from collections.abc import Iterator
+from typing import Any
+
+import sqlalchemy as sa
+from oslo_config import cfg
+from sqlalchemy import event
+from sqlalchemy import orm
+
+from minova import exception
+
+LOG = logging.getLogger(__name__)
+
+
+class Database:
+    """An engine plus the session factory built on it."""
+
+    def __init__(self, connection: str, *, max_pool_size: int = 5,
+                 max_overflow: int = 50, pool_timeout: int = 30,
+                 echo: bool = False) -> None:
+        url = sa.engine.make_url(connection)
+        self.url = url
+        kwargs: dict[str, Any] = {"echo": echo, "future": True}
+        if url.get_backend_name() == "sqlite":
+            _ensure_sqlite_dir(url)
+            # One connection per process: under eventlet every green thread
+            # shares one OS thread, and SQLite's busy handler sleeps for
+            # real, so a second writer would freeze the holder of the lock.
+            # A one-connection pool makes green threads queue for it.
+            kwargs.update(pool_size=1, max_overflow=0,
+                          poolclass=sa.pool.QueuePool,
+                          connect_args={"check_same_thread": False,
+                                        "timeout": 30})
+        else:
+            kwargs.update(pool_size=max_pool_size, max_overflow=max_overflow,
+                          pool_timeout=pool_timeout, pool_pre_ping=True,
+                          pool_recycle=3600)
+        self.engine = sa.create_engine(url, **kwargs)
+        if url.get_backend_name() == "sqlite":
+            event.listen(self.engine, "connect", _sqlite_on_connect)
+        self._sessionmaker = orm.sessionmaker(bind=self.engine,
+                                              expire_on_commit=False)
+
+    @classmethod
+    def from_conf(cls, conf: cfg.ConfigOpts) -> Database:
+        return cls(conf.database.connection,
+                   max_pool_size=conf.database.max_pool_size,
+                   max_overflow=conf.database.max_overflow,
+                   pool_timeout=conf.database.pool_timeout,
+                   echo=conf.database.connection_debug)
+
+    @contextlib.contextmanager
+    def session(self) -> Iterator[orm.Session]:
+        """A session in one transaction: commit on exit, rollback on error."""
+        with self._sessionmaker.begin() as session:
+            yield session
+
+    def reset_after_fork(self) -> None:
+        """Drop pooled connections a forked worker inherited from its parent.
+
+        ``close=False`` leaves the parent's sockets alone (the parent still
+        owns them) and just forgets them here.
+        """
+        self.engine.dispose(close=False)
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def from_context(context: Any) -> Database:
+    """The database of the service handling ``context``.
+
+    Raises ``DBNotAllowed`` where the service has none (minova-compute).
+    """
+    db = getattr(context, "db", None)
+    if db is None:
+        raise exception.DBNotAllowed(binary="this service")
+    return db
+
+
+def _ensure_sqlite_dir(url: sa.engine.URL) -> None:
+    if url.database and url.database != ":memory:":
+        os.makedirs(os.path.dirname(os.path.abspath(url.database)),
+                    exist_ok=True)
+
+
+def _sqlite_on_connect(dbapi_conn: Any, _record: Any) -> None:
+    cursor = dbapi_conn.cursor()
+    # WAL lets readers in other processes (API workers) go on while one
+    # process writes.
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()

@@ -1,0 +1,103 @@
+"""Queries on the services table."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from oslo_utils import timeutils
+from sqlalchemy import exc as sa_exc
+
+from minova import exception
+from minova.db import api as db_api
+from minova.db import models
+
+
+def _live() -> sa.ColumnElement[bool]:
+    return models.Service.deleted == 0
+
+
+def get(db: db_api.Database, service_id: int) -> models.Service:
+    with db.session() as session:
+        row = session.scalar(sa.select(models.Service).where(
+            models.Service.id == service_id, _live()))
+    if row is None:
+        raise exception.ServiceNotFound(service_id=service_id)
+    return row
+
+
+def get_by_host_and_binary(db: db_api.Database, host: str,
+                           binary: str) -> models.Service:
+    with db.session() as session:
+        row = session.scalar(sa.select(models.Service).where(
+            models.Service.host == host, models.Service.binary == binary,
+            _live()))
+    if row is None:
+        raise exception.HostBinaryNotFound(host=host, binary=binary)
+    return row
+
+
+def get_all(db: db_api.Database, *, host: str | None = None,
+            binary: str | None = None,
+            topic: str | None = None) -> list[models.Service]:
+    query = sa.select(models.Service).where(_live())
+    for column, value in ((models.Service.host, host),
+                          (models.Service.binary, binary),
+                          (models.Service.topic, topic)):
+        if value is not None:
+            query = query.where(column == value)
+    with db.session() as session:
+        return list(session.scalars(query.order_by(models.Service.id)))
+
+
+def create(db: db_api.Database, values: dict[str, Any]) -> models.Service:
+    """Insert a service row; ``ServiceExists`` if host+binary is taken.
+
+    The unique constraint decides races: of two workers creating the same
+    row at once, one insert fails here and that worker reads the winner's.
+    """
+    row = models.Service(**values)
+    try:
+        with db.session() as session:
+            session.add(row)
+    except sa_exc.IntegrityError as exc:
+        raise exception.ServiceExists(host=values.get("host"),
+                                      binary=values.get("binary")) from exc
+    return row
+
+
+def update(db: db_api.Database, service_id: int,
+           values: dict[str, Any]) -> models.Service:
+    with db.session() as session:
+        row = session.scalar(sa.select(models.Service).where(
+            models.Service.id == service_id, _live()))
+        if row is None:
+            raise exception.ServiceNotFound(service_id=service_id)
+        for key, value in values.items():
+            setattr(row, key, value)
+    return row
+
+
+def heartbeat(db: db_api.Database, service_id: int) -> models.Service:
+    """Count one report; done in SQL so concurrent reporters never lose one."""
+    now = timeutils.utcnow()
+    with db.session() as session:
+        result = session.execute(
+            sa.update(models.Service)
+            .where(models.Service.id == service_id, _live())
+            .values(report_count=models.Service.report_count + 1,
+                    updated_at=now, last_seen_up=now))
+        if result.rowcount == 0:
+            raise exception.ServiceNotFound(service_id=service_id)
+    return get(db, service_id)
+
+
+def destroy(db: db_api.Database, service_id: int) -> None:
+    now = timeutils.utcnow()
+    with db.session() as session:
+        result = session.execute(
+            sa.update(models.Service)
+            .where(models.Service.id == service_id, _live())
+            .values(deleted=models.Service.id, deleted_at=now))
+        if result.rowcount == 0:
+            raise exception.ServiceNotFound(service_id=service_id)

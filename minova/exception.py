@@ -1,0 +1,160 @@
+"""Every error minova raises on purpose, in one place.
+
+Each exception carries the HTTP status it maps to (``code``) and a message
+for the user. The API turns them into Nova fault bodies at one boundary
+(``minova.api.openstack.faults``); RPC clients get them back as the same
+type because this module is in oslo.messaging's ``allowed_remote_exmods``.
+"""
+
+from __future__ import annotations
+
+
+class MinovaException(Exception):
+    """Base class. Subclasses set ``msg_fmt`` and, if not 500, ``code``."""
+
+    msg_fmt = "An unknown exception occurred."
+    code = 500
+    # Shown to API users; a 500 says only this so that no internal
+    # detail (SQL, paths, tracebacks) leaks into a response body.
+    safe = False
+
+    def __init__(self, message: str | None = None, **kwargs: object) -> None:
+        self.kwargs = kwargs
+        if not message:
+            try:
+                message = self.msg_fmt % kwargs
+            except (KeyError, TypeError):
+                message = self.msg_fmt
+        self.message = message
+        super().__init__(message)
+
+    def format_message(self) -> str:
+        return self.message
+
+
+class Invalid(MinovaException):
+    msg_fmt = "Bad request: %(reason)s"
+    code = 400
+    safe = True
+
+
+class ValidationError(Invalid):
+    msg_fmt = "Invalid input for field/attribute %(field)s: %(reason)s"
+
+
+class MalformedRequestBody(Invalid):
+    msg_fmt = "Malformed request body: %(reason)s"
+
+
+class InvalidSortKey(Invalid):
+    msg_fmt = "Sort key supplied is invalid: %(key)s"
+
+
+class InvalidMarker(Invalid):
+    msg_fmt = "Marker %(marker)s could not be found."
+
+
+class FlavorNotFoundForBoot(Invalid):
+    msg_fmt = "Flavor %(flavor_id)s could not be found."
+
+
+class NotAuthorized(MinovaException):
+    msg_fmt = "Not authorized."
+    code = 401
+    safe = True
+
+
+class Forbidden(MinovaException):
+    msg_fmt = "Policy doesn't allow %(action)s to be performed."
+    code = 403
+    safe = True
+
+
+class NotFound(MinovaException):
+    msg_fmt = "Resource could not be found."
+    code = 404
+    safe = True
+
+
+class ServiceNotFound(NotFound):
+    msg_fmt = "Service %(service_id)s could not be found."
+
+
+class HostBinaryNotFound(NotFound):
+    msg_fmt = "Could not find binary %(binary)s on host %(host)s."
+
+
+class InstanceNotFound(NotFound):
+    msg_fmt = "Instance %(instance_id)s could not be found."
+
+
+class FlavorNotFound(NotFound):
+    msg_fmt = "Flavor %(flavor_id)s could not be found."
+
+
+class ComputeHostNotFound(NotFound):
+    msg_fmt = "Compute host %(host)s could not be found."
+
+
+class ComputeNodeNotFound(NotFound):
+    msg_fmt = "Compute node %(node_id)s could not be found."
+
+
+class Conflict(MinovaException):
+    msg_fmt = "Conflict: %(reason)s"
+    code = 409
+    safe = True
+
+
+class ServiceExists(Conflict):
+    msg_fmt = "Service with host %(host)s binary %(binary)s exists."
+
+
+class FlavorExists(Conflict):
+    msg_fmt = "Flavor with %(field)s %(value)s already exists."
+
+
+class InstanceInvalidState(Conflict):
+    msg_fmt = ("Cannot '%(action)s' instance %(instance_uuid)s while it is "
+               "in %(attr)s %(state)s")
+
+
+class RequestTooLarge(MinovaException):
+    msg_fmt = "Request is too large."
+    code = 413
+    safe = True
+
+
+class VersionNotAcceptable(MinovaException):
+    msg_fmt = ("Version %(version)s is not supported by the API. Minimum "
+               "is %(min)s and maximum is %(max)s.")
+    code = 406
+    safe = True
+
+
+class ServiceUnavailable(MinovaException):
+    msg_fmt = "Service unavailable: %(reason)s"
+    code = 503
+    safe = True
+
+
+class NoValidHost(MinovaException):
+    msg_fmt = "No valid host was found. %(reason)s"
+
+
+class DBNotAllowed(MinovaException):
+    msg_fmt = "%(binary)s attempted direct database access, which is not "\
+              "allowed by policy"
+
+
+class ManagerImportError(MinovaException):
+    msg_fmt = "Cannot load manager class %(manager)s for %(binary)s: "\
+              "%(reason)s"
+
+
+class PasteAppNotFound(MinovaException):
+    msg_fmt = "Could not load paste app '%(name)s' from %(path)s: %(reason)s"
+
+
+class ConfigNotFound(MinovaException):
+    msg_fmt = "Could not find config at %(path)s"

@@ -1,0 +1,72 @@
+"""Base classes for minova's oslo.versionedobjects."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from oslo_versionedobjects import base as ovo_base
+
+from minova.db import api as db_api
+
+
+class MinovaObjectRegistry(ovo_base.VersionedObjectRegistry):
+    pass
+
+
+class _ContextIndirection:
+    """``indirection_api`` taken from the object's request context.
+
+    oslo.versionedobjects keeps the indirection API on the class, i.e. per
+    process. minova-all runs conductor and compute in one process, and only
+    the compute's objects must send their remotable calls to the conductor,
+    so the choice rides on the context each service builds instead (see
+    ``minova.context.RequestContext``). Remotable *classmethods* see None
+    here and run locally, where a compute's context has no database and
+    gets ``DBNotAllowed``; computes ask the conductor explicitly instead.
+    """
+
+    def __get__(self, obj: Any, owner: type | None = None) -> Any:
+        if obj is None or obj._context is None:
+            return None
+        return getattr(obj._context, "indirection_api", None)
+
+
+class MinovaObject(ovo_base.VersionedObject):
+    OBJ_SERIAL_NAMESPACE = "minova_object"
+    OBJ_PROJECT_NAMESPACE = "minova"
+
+    indirection_api = _ContextIndirection()
+
+    @staticmethod
+    def _db(context: Any) -> db_api.Database:
+        return db_api.from_context(context)
+
+    @classmethod
+    def _from_db_object(cls, context: Any, obj: MinovaObject,
+                        row: Any) -> MinovaObject:
+        for field in obj.fields:
+            setattr(obj, field, getattr(row, field))
+        obj._context = context
+        obj.obj_reset_changes()
+        return obj
+
+
+class MinovaPersistentObject:
+    """Mixin with the timestamp and soft-delete columns every row has."""
+
+    from oslo_versionedobjects import fields as _f
+
+    fields = {
+        "created_at": _f.DateTimeField(nullable=True),
+        "updated_at": _f.DateTimeField(nullable=True),
+        "deleted_at": _f.DateTimeField(nullable=True),
+        "deleted": _f.IntegerField(default=0),
+    }
+
+
+class MinovaObjectSerializer(ovo_base.VersionedObjectSerializer):
+    OBJ_BASE_CLASS = MinovaObject
+
+
+def obj_to_primitive(obj: Any) -> Any:
+    return ovo_base.obj_to_primitive(obj)

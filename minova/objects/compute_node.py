@@ -1,0 +1,1 @@
+"""Placeholder until the servers work lands: no flavor object yet."""

@@ -1,0 +1,82 @@
+"""The Service object: one row of the services table."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from oslo_versionedobjects import base as ovo_base
+from oslo_versionedobjects import fields
+
+from minova.db import services as db_services
+from minova.objects import base
+
+
+@base.MinovaObjectRegistry.register
+class Service(base.MinovaPersistentObject, base.MinovaObject,
+              ovo_base.VersionedObjectDictCompat):
+    # Version 1.0: Initial version
+    VERSION = "1.0"
+
+    fields = {
+        "id": fields.IntegerField(read_only=True),
+        "host": fields.StringField(nullable=True),
+        "binary": fields.StringField(nullable=True),
+        "topic": fields.StringField(nullable=True),
+        "report_count": fields.IntegerField(default=0),
+        "disabled": fields.BooleanField(default=False),
+        "disabled_reason": fields.StringField(nullable=True),
+        "forced_down": fields.BooleanField(default=False),
+        "last_seen_up": fields.DateTimeField(nullable=True),
+        "version": fields.IntegerField(default=0),
+        **base.MinovaPersistentObject.fields,
+    }
+
+    @ovo_base.remotable_classmethod
+    def get_by_id(cls, context: Any, service_id: int) -> Service:
+        row = db_services.get(cls._db(context), service_id)
+        return cls._from_db_object(context, cls(), row)
+
+    @ovo_base.remotable_classmethod
+    def get_by_host_and_binary(cls, context: Any, host: str,
+                               binary: str) -> Service:
+        row = db_services.get_by_host_and_binary(cls._db(context), host,
+                                                 binary)
+        return cls._from_db_object(context, cls(), row)
+
+    @ovo_base.remotable
+    def create(self) -> None:
+        row = db_services.create(self._db(self._context),
+                                 self.obj_get_changes())
+        self._from_db_object(self._context, self, row)
+
+    @ovo_base.remotable
+    def save(self) -> None:
+        updates = self.obj_get_changes()
+        updates.pop("id", None)
+        row = db_services.update(self._db(self._context), self.id, updates)
+        self._from_db_object(self._context, self, row)
+
+    @ovo_base.remotable
+    def heartbeat(self) -> None:
+        row = db_services.heartbeat(self._db(self._context), self.id)
+        self._from_db_object(self._context, self, row)
+
+    @ovo_base.remotable
+    def destroy(self) -> None:
+        db_services.destroy(self._db(self._context), self.id)
+
+
+@base.MinovaObjectRegistry.register
+class ServiceList(ovo_base.ObjectListBase, base.MinovaObject):
+    # Version 1.0: Initial version
+    VERSION = "1.0"
+
+    fields = {"objects": fields.ListOfObjectsField("Service")}
+
+    @ovo_base.remotable_classmethod
+    def get_all(cls, context: Any, host: str | None = None,
+                binary: str | None = None,
+                topic: str | None = None) -> ServiceList:
+        rows = db_services.get_all(cls._db(context), host=host,
+                                   binary=binary, topic=topic)
+        return ovo_base.obj_make_list(context, cls(context), Service, rows)

@@ -1,0 +1,92 @@
+"""The RPC layer: transport, clients, servers and the context serializer.
+
+Everything is built from the ``conf`` and ``transport`` handed in; the
+process-wide transport is created once by ``minova.cmd`` (or a test) with
+``get_transport`` and passed to every service and client.
+
+Patterns (oslo.messaging's, as Nova uses them):
+- call: ``client.prepare(...).call(ctxt, method, **kw)`` waits for the reply
+  up to ``rpc_response_timeout`` (``MessagingTimeout`` after that);
+- cast: fire and forget to the topic's shared queue (one server gets it);
+- ``prepare(server=host)``: cast/call to that host's own queue;
+- ``prepare(fanout=True)``: a cast to every server of the topic.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import oslo_messaging as messaging
+from oslo_config import cfg
+
+from minova import context as minova_context
+
+# Exceptions from these modules are re-raised with their own type by the
+# caller of an RPC call; anything else arrives as messaging.RemoteError.
+ALLOWED_EXMODS = ["minova.exception"]
+CONTROL_EXCHANGE = "minova"
+
+
+def set_defaults() -> None:
+    """minova's defaults for oslo.messaging's options (the exchange)."""
+    messaging.set_transport_defaults(control_exchange=CONTROL_EXCHANGE)
+
+
+def get_transport(conf: cfg.ConfigOpts,
+                  url: str | None = None) -> messaging.Transport:
+    """The RPC transport for ``[DEFAULT] transport_url`` (or ``url``).
+
+    oslo.messaging 18 registers part of its options only on the global
+    ``cfg.CONF``, so ``conf`` must be that object in a running service.
+    """
+    set_defaults()
+    return messaging.get_rpc_transport(conf, url=url,
+                                       allowed_remote_exmods=ALLOWED_EXMODS)
+
+
+class RequestContextSerializer(messaging.Serializer):
+    """Carries the request context, then lets ``base`` handle the payload.
+
+    ``local`` holds the service-local attributes (``db``,
+    ``indirection_api``) put on every context this service receives; they
+    are never sent.
+    """
+
+    def __init__(self, base: messaging.Serializer | None = None,
+                 **local: Any) -> None:
+        self._base = base or messaging.NoOpSerializer()
+        self._local = local
+
+    def serialize_entity(self, ctxt: Any, entity: Any) -> Any:
+        return self._base.serialize_entity(ctxt, entity)
+
+    def deserialize_entity(self, ctxt: Any, entity: Any) -> Any:
+        return self._base.deserialize_entity(ctxt, entity)
+
+    def serialize_context(self, ctxt: Any) -> dict:
+        return ctxt.to_dict()
+
+    def deserialize_context(self, ctxt: dict) -> minova_context.RequestContext:
+        return minova_context.RequestContext.from_dict(ctxt, **self._local)
+
+
+def get_client(conf: cfg.ConfigOpts, transport: messaging.Transport,
+               target: messaging.Target, service: str,
+               serializer: messaging.Serializer | None = None,
+               timeout: int | None = None) -> messaging.RPCClient:
+    """A client whose version is capped by ``[upgrade_levels] <service>``."""
+    version_cap = getattr(conf.upgrade_levels, service, None)
+    return messaging.get_rpc_client(
+        transport, target, version_cap=version_cap, timeout=timeout,
+        serializer=RequestContextSerializer(serializer))
+
+
+def get_server(transport: messaging.Transport, target: messaging.Target,
+               endpoints: list, serializer: messaging.Serializer,
+               ) -> messaging.RPCServer:
+    # With eventlet monkey patching the 'threading' executor runs each
+    # message in a green thread; the 'eventlet' executor is deprecated.
+    return messaging.get_rpc_server(
+        transport, target, endpoints, executor="threading",
+        serializer=serializer,
+        access_policy=messaging.DefaultRPCAccessPolicy)

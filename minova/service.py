@@ -1,0 +1,324 @@
+"""Generic Service and WSGIService, and launching them (oslo.service).
+
+An RPC ``Service`` is a manager behind an RPC server on
+``Target(topic, server=host)``, with a heartbeat in the services table and
+the manager's periodic tasks. A ``WSGIService`` is a paste app served by
+``minova.wsgi.Server``. Both are launched by ``serve``/``launch`` through
+oslo.service: a ServiceLauncher for one worker, a ProcessLauncher (a
+parent that forks and supervises its workers) for more.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import random
+import sys
+from typing import Any
+
+import oslo_messaging as messaging
+from oslo_concurrency import processutils
+from oslo_config import cfg
+from oslo_service import service as os_service
+from oslo_utils import importutils
+
+from minova import baserpc
+from minova import conductor
+from minova import context as minova_context
+from minova import exception
+from minova import rpc
+from minova import servicegroup
+from minova import version
+from minova import wsgi
+from minova.conductor import rpcapi as conductor_rpcapi
+from minova.objects import base as objects_base
+
+LOG = logging.getLogger(__name__)
+
+_launcher: Any = None
+
+
+class _ServiceRecord:
+    """What every service shares: its row in the services table, its
+    heartbeat and its way to the conductor."""
+
+    host: str
+    binary: str
+    topic: str | None
+    db: Any
+    indirection_api: Any
+    conductor_api: Any
+    report_interval: int
+
+    def _setup_record(self, conf: cfg.ConfigOpts,
+                      transport: messaging.Transport, db_allowed: bool,
+                      db: Any) -> None:
+        if db_allowed and db is None:
+            raise ValueError("%s may use the database but got none"
+                             % self.binary)
+        self.db = db if db_allowed else None
+        self.indirection_api = (
+            None if db_allowed
+            else conductor_rpcapi.ConductorAPI(conf, transport))
+        # Built before the manager, as in Nova, so that everything the
+        # manager creates sees the same way to the conductor.
+        self.servicegroup_api = servicegroup.API(conf)
+        self.conductor_api = conductor.API(conf, transport,
+                                           use_local=db_allowed)
+        self.service_ref: Any = None
+        self.model_disconnected = False
+
+    def _context(self) -> minova_context.RequestContext:
+        return minova_context.get_admin_context(
+            db=self.db, indirection_api=self.indirection_api)
+
+    def _register(self) -> None:
+        """Get or create this service's row; safe against sibling races."""
+        ctxt = self._context()
+        try:
+            self.service_ref = (
+                self.conductor_api.service_get_by_host_and_binary(
+                    ctxt, self.host, self.binary))
+            return
+        except exception.HostBinaryNotFound:
+            pass
+        values = {"host": self.host, "binary": self.binary,
+                  "topic": self.topic, "report_count": 0}
+        try:
+            self.service_ref = self.conductor_api.service_create(ctxt,
+                                                                 values)
+            LOG.info("Registered %s on %s in the services table.",
+                     self.binary, self.host)
+        except exception.ServiceExists:
+            # A sibling worker created it between our read and insert.
+            self.service_ref = (
+                self.conductor_api.service_get_by_host_and_binary(
+                    ctxt, self.host, self.binary))
+
+
+class Service(_ServiceRecord, os_service.Service):
+    """An RPC service: a manager listening on ``topic`` and ``topic.host``."""
+
+    def __init__(self, conf: cfg.ConfigOpts, transport: messaging.Transport,
+                 host: str, binary: str, topic: str, manager: str,
+                 report_interval: int | None = None,
+                 periodic_enable: bool | None = None,
+                 periodic_fuzzy_delay: int | None = None,
+                 periodic_interval_max: int | None = None,
+                 db_allowed: bool = True, db: Any = None) -> None:
+        os_service.Service.__init__(self)
+        self.conf = conf
+        self.transport = transport
+        self.host = host
+        self.binary = binary
+        self.topic = topic
+        self.manager_class_name = manager
+        self.report_interval = report_interval
+        self.periodic_enable = periodic_enable
+        self.periodic_fuzzy_delay = periodic_fuzzy_delay
+        self.periodic_interval_max = periodic_interval_max
+        self.backdoor_port: int | None = None
+        self.rpcserver: Any = None
+        self._setup_record(conf, transport, db_allowed, db)
+        manager_class = _import_manager(manager, binary)
+        self.manager = manager_class(conf, transport, host=host, db=self.db)
+        self.conductor_api.wait_until_ready(self._context())
+
+    @classmethod
+    def create(cls, conf: cfg.ConfigOpts, transport: messaging.Transport,
+               host: str | None = None, binary: str | None = None,
+               topic: str | None = None, manager: str | None = None,
+               report_interval: int | None = None,
+               periodic_enable: bool | None = None,
+               periodic_fuzzy_delay: int | None = None,
+               periodic_interval_max: int | None = None,
+               db_allowed: bool = True, db: Any = None) -> Service:
+        """Build a service, defaulting every argument as Nova does.
+
+        host: ``[DEFAULT] host``; binary: the executable's name; topic: the
+        binary without ``minova-``; manager: ``[<topic>] manager``; the
+        intervals: their ``[DEFAULT]`` options.
+        """
+        host = host or conf.host
+        binary = binary or os.path.basename(sys.argv[0])
+        topic = topic or binary.rpartition("minova-")[2]
+        if not manager:
+            group = getattr(conf, topic, None)
+            manager = getattr(group, "manager", None)
+            if manager is None:
+                raise exception.ManagerImportError(
+                    manager="[%s] manager" % topic, binary=binary,
+                    reason="no such option")
+        return cls(conf, transport, host, binary, topic, manager,
+                   report_interval=_default(report_interval,
+                                            conf.report_interval),
+                   periodic_enable=_default(periodic_enable,
+                                            conf.periodic_enable),
+                   periodic_fuzzy_delay=_default(periodic_fuzzy_delay,
+                                                 conf.periodic_fuzzy_delay),
+                   periodic_interval_max=_default(
+                       periodic_interval_max, conf.periodic_interval_max),
+                   db_allowed=db_allowed, db=db)
+
+    def start(self) -> None:
+        LOG.info("Starting %(topic)s node (version %(version)s) on "
+                 "%(host)s", {"topic": self.topic, "host": self.host,
+                              "version": version.version_string()})
+        if self.db is not None:
+            self.db.reset_after_fork()
+        self.manager.init_host()
+        self._register()
+        self.manager.pre_start_hook()
+        if self.backdoor_port is not None:
+            self.manager.backdoor_port = self.backdoor_port
+        target = messaging.Target(topic=self.topic, server=self.host)
+        endpoints = [self.manager,
+                     baserpc.BaseRPCAPI(self.manager.service_name,
+                                        self.backdoor_port)]
+        endpoints.extend(self.manager.additional_endpoints)
+        serializer = rpc.RequestContextSerializer(
+            objects_base.MinovaObjectSerializer(), db=self.db,
+            indirection_api=self.indirection_api)
+        self.rpcserver = rpc.get_server(self.transport, target, endpoints,
+                                        serializer)
+        self.rpcserver.start()
+        self.manager.post_start_hook()
+        self.servicegroup_api.join(self)
+        if self.periodic_enable:
+            initial_delay = (random.randint(0, self.periodic_fuzzy_delay)
+                             if self.periodic_fuzzy_delay else None)
+            self.tg.add_dynamic_timer_args(
+                self.periodic_tasks, initial_delay=initial_delay,
+                periodic_interval_max=self.periodic_interval_max,
+                stop_on_exception=False)
+
+    def periodic_tasks(self, raise_on_error: bool = False) -> float:
+        return self.manager.periodic_tasks(self._context(),
+                                           raise_on_error=raise_on_error)
+
+    def stop(self, graceful: bool = True) -> None:
+        """Stop consuming, let handlers in flight finish, stop timers."""
+        if self.rpcserver is not None:
+            try:
+                self.rpcserver.stop()
+                self.rpcserver.wait()
+            except Exception:
+                LOG.exception("Error stopping the RPC server of %s",
+                              self.binary)
+        try:
+            self.manager.cleanup_host()
+        except Exception:
+            LOG.exception("Error during %s cleanup_host", self.binary)
+        super().stop(graceful)
+
+    def reset(self) -> None:
+        self.manager.reset()
+
+
+class WSGIService(_ServiceRecord, os_service.Service):
+    """One API (a paste app) on its own listening socket.
+
+    ``name`` picks the app in api-paste.ini and the options
+    ``<name>_listen``, ``<name>_listen_port`` and ``<name>_workers``.
+    ``app_environ`` is merged into every request's WSGI environ: it is how
+    the app reaches the collaborators built from ``conf`` (paste factories
+    get only strings).
+    """
+
+    def __init__(self, conf: cfg.ConfigOpts, transport: messaging.Transport,
+                 name: str, db: Any, app_environ: dict | None = None,
+                 loader: wsgi.Loader | None = None,
+                 use_ssl: bool = False) -> None:
+        os_service.Service.__init__(self)
+        self.conf = conf
+        self.name = name
+        self.binary = "minova-%s" % name
+        self.topic = None
+        self.host = conf.host
+        self.report_interval = conf.report_interval
+        self._setup_record(conf, transport, db_allowed=True, db=db)
+        self.loader = loader or wsgi.Loader(conf)
+        self.app = _EnvironInjector(self.loader.load_app(name),
+                                    app_environ or {})
+        self.workers = (getattr(conf, "%s_workers" % name, None)
+                        or processutils.get_worker_count())
+        self.server = wsgi.Server(
+            conf, name, self.app,
+            host=getattr(conf, "%s_listen" % name, "0.0.0.0"),
+            port=getattr(conf, "%s_listen_port" % name, 0),
+            use_ssl=use_ssl)
+        # Port 0 means "any free port": report the one we got.
+        self.port = self.server.port
+
+    def start(self) -> None:
+        self.db.reset_after_fork()
+        self._register()
+        self.servicegroup_api.join(self)
+        self.server.start()
+
+    def stop(self, graceful: bool = True) -> None:
+        self.server.stop()
+        super().stop(graceful)
+
+    def wait(self) -> None:
+        self.server.wait()
+        super().wait()
+
+    def reset(self) -> None:
+        self.server.reset()
+
+
+class _EnvironInjector:
+    """Puts the service's collaborators into each request's environ."""
+
+    def __init__(self, app: Any, values: dict) -> None:
+        self.app = app
+        self.values = values
+
+    def __call__(self, environ: dict, start_response: Any) -> Any:
+        environ.update(self.values)
+        return self.app(environ, start_response)
+
+
+def _default(value: Any, fallback: Any) -> Any:
+    return fallback if value is None else value
+
+
+def _import_manager(manager: str, binary: str) -> type:
+    try:
+        return importutils.import_class(manager)
+    except (ImportError, ValueError, AttributeError) as exc:
+        raise exception.ManagerImportError(manager=manager, binary=binary,
+                                           reason=exc) from exc
+
+
+def launch(conf: cfg.ConfigOpts, services: list[tuple[Any, int]]) -> Any:
+    """Launch ``(service, workers)`` pairs; once per process.
+
+    All in this process (ServiceLauncher) when every service has one
+    worker, else a ProcessLauncher that forks and supervises workers and
+    respawns one that dies. SIGTERM/SIGINT stop gracefully; SIGHUP reloads
+    the mutable options and calls each service's ``reset``.
+    """
+    global _launcher
+    if _launcher is not None:
+        raise RuntimeError("serve() can only be called once")
+    if any(workers > 1 for _service, workers in services):
+        _launcher = os_service.ProcessLauncher(conf,
+                                               restart_method="mutate")
+    else:
+        _launcher = os_service.ServiceLauncher(conf,
+                                               restart_method="mutate")
+    for service, workers in services:
+        _launcher.launch_service(service, workers=workers)
+    return _launcher
+
+
+def serve(conf: cfg.ConfigOpts, server: Any,
+          workers: int | None = None) -> Any:
+    return launch(conf, [(server, workers or 1)])
+
+
+def wait() -> None:
+    """Block until the launched services stop (on a signal)."""
+    _launcher.wait()

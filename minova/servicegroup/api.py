@@ -1,0 +1,79 @@
+"""The servicegroup API with its one driver, the database.
+
+A service joins by starting a heartbeat (through the conductor, so that
+services without DB access can report too); anyone may then ask whether a
+service is up: its last heartbeat is younger than ``service_down_time`` and
+an operator has not forced it down.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from oslo_config import cfg
+from oslo_utils import timeutils
+
+from minova import context as minova_context
+
+LOG = logging.getLogger(__name__)
+
+
+class API:
+    def __init__(self, conf: cfg.ConfigOpts) -> None:
+        self.conf = conf
+        self._driver = DbDriver(conf)
+
+    def join(self, service: Any) -> None:
+        """Start ``service``'s heartbeat every ``service.report_interval``."""
+        self._driver.join(service)
+
+    def is_up(self, service_ref: Any) -> bool:
+        return self._driver.is_up(service_ref)
+
+
+class DbDriver:
+    def __init__(self, conf: cfg.ConfigOpts) -> None:
+        self.conf = conf
+
+    def join(self, service: Any) -> None:
+        LOG.debug("%s on %s joins the servicegroup, reporting every %s s",
+                  service.binary, service.host, service.report_interval)
+        if service.report_interval:
+            service.tg.add_timer_args(service.report_interval,
+                                      self._report_state, args=[service],
+                                      initial_delay=service.report_interval,
+                                      stop_on_exception=False)
+
+    def _report_state(self, service: Any) -> None:
+        """One heartbeat; never raises, so the timer keeps going."""
+        ctxt = minova_context.get_admin_context(db=service.db)
+        try:
+            service.service_ref = service.conductor_api.service_heartbeat(
+                ctxt, service.service_ref.id)
+        except Exception as exc:
+            if not service.model_disconnected:
+                service.model_disconnected = True
+                LOG.warning("Lost connection to the conductor while "
+                            "reporting the state of %s on %s: %s. Retrying "
+                            "every %s s; check that minova-conductor, the "
+                            "message broker and the database are up.",
+                            service.binary, service.host, exc,
+                            service.report_interval)
+            return
+        if service.model_disconnected:
+            service.model_disconnected = False
+            LOG.info("Recovered the connection to the conductor; %s on %s "
+                     "reports its state again.", service.binary,
+                     service.host)
+
+    def is_up(self, service_ref: Any) -> bool:
+        if service_ref.forced_down:
+            return False
+        last_heartbeat = (service_ref.updated_at
+                          or service_ref.created_at)
+        if last_heartbeat is None:
+            return False
+        elapsed = timeutils.delta_seconds(
+            timeutils.normalize_time(last_heartbeat), timeutils.utcnow())
+        return abs(elapsed) <= self.conf.service_down_time
