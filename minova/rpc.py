@@ -84,9 +84,8 @@ def get_client(conf: cfg.ConfigOpts, transport: messaging.Transport,
 def get_server(transport: messaging.Transport, target: messaging.Target,
                endpoints: list, serializer: messaging.Serializer,
                ) -> messaging.RPCServer:
-    # With eventlet monkey patching the 'threading' executor runs each
-    # message in a green thread; the 'eventlet' executor is deprecated.
+    # The default 'threading' executor runs each message in a green thread
+    # under eventlet monkey patching; the 'eventlet' executor is deprecated.
     return messaging.get_rpc_server(
-        transport, target, endpoints, executor="threading",
-        serializer=serializer,
+        transport, target, endpoints, serializer=serializer,
         access_policy=messaging.DefaultRPCAccessPolicy)

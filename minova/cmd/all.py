@@ -1,7 +1,8 @@
 """minova-all: every minova service in one process, on embedded defaults.
 
 Defaults (a config file or the command line still override them): the
-in-process RPC transport, SQLite under ``state_path``, the compute API on
+in-process RPC transport (``inproc://``, see
+``minova.messaging.inproc``), SQLite under ``state_path``, the compute API on
 127.0.0.1:8774 and metadata on 127.0.0.1:8775, one worker each. The schema
 is created or upgraded at start.
 """
@@ -17,7 +18,7 @@ from minova.cmd import common
 from minova.db import migration
 
 EMBEDDED_DEFAULTS = {
-    "transport_url": "fake://",
+    "transport_url": "inproc://",
     "osapi_compute_listen": "127.0.0.1",
     "osapi_compute_workers": 1,
     "metadata_listen": "127.0.0.1",
