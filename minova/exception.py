@@ -158,3 +158,12 @@ class PasteAppNotFound(MinovaException):
 
 class ConfigNotFound(MinovaException):
     msg_fmt = "Could not find config at %(path)s"
+
+
+class UnexpectedTaskStateError(Conflict):
+    msg_fmt = ("Conflict updating instance %(instance_uuid)s. Expected: "
+               "%(expected)s. Actual: %(actual)s")
+
+
+class ComputeNodeExists(Conflict):
+    msg_fmt = "Compute node for host %(host)s node %(node)s exists."

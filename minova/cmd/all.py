@@ -15,6 +15,7 @@ from minova import config
 from minova import service
 from minova.api import deps as api_deps
 from minova.cmd import common
+from minova.db import flavors as db_flavors
 from minova.db import migration
 
 EMBEDDED_DEFAULTS = {
@@ -52,6 +53,7 @@ def main() -> None:
     conf = common.init()
     transport, db = common.transport_and_db(conf)
     migration.db_sync(db)
+    db_flavors.ensure_defaults(db)
     services = build_services(conf, transport, db)
     service.launch(conf, [(server, 1) for server in services])
     service.wait()

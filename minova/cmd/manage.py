@@ -20,6 +20,7 @@ from minova import exception
 from minova import servicegroup
 from minova import version
 from minova.db import api as db_api
+from minova.db import flavors as db_flavors
 from minova.db import migration
 from minova.objects import service as service_obj
 
@@ -29,8 +30,11 @@ def _db(conf: cfg.ConfigOpts) -> db_api.Database:
 
 
 def db_sync(conf: cfg.ConfigOpts) -> int:
-    revision = migration.db_sync(_db(conf))
-    print("Database is at revision %s" % revision)
+    db = _db(conf)
+    revision = migration.db_sync(db)
+    created = db_flavors.ensure_defaults(db)
+    print("Database is at revision %s; %d default flavors created"
+          % (revision, created))
     return 0
 
 

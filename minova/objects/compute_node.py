@@ -1,1 +1,85 @@
-"""Placeholder until the servers work lands: no flavor object yet."""
+"""The ComputeNode object: a hypervisor's resources."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from oslo_versionedobjects import base as ovo_base
+from oslo_versionedobjects import fields
+
+from minova.db import compute_nodes as db_nodes
+from minova.objects import base
+
+
+@base.MinovaObjectRegistry.register
+class ComputeNode(base.MinovaPersistentObject, base.MinovaObject,
+                  ovo_base.VersionedObjectDictCompat):
+    # Version 1.0: Initial version
+    VERSION = "1.0"
+
+    fields = {
+        "id": fields.IntegerField(read_only=True),
+        "uuid": fields.UUIDField(),
+        "host": fields.StringField(),
+        "hypervisor_hostname": fields.StringField(),
+        "hypervisor_type": fields.StringField(default="fake"),
+        "hypervisor_version": fields.IntegerField(default=1),
+        "host_ip": fields.StringField(nullable=True),
+        "vcpus": fields.IntegerField(default=0),
+        "memory_mb": fields.IntegerField(default=0),
+        "local_gb": fields.IntegerField(default=0),
+        "vcpus_used": fields.IntegerField(default=0),
+        "memory_mb_used": fields.IntegerField(default=0),
+        "local_gb_used": fields.IntegerField(default=0),
+        "free_ram_mb": fields.IntegerField(default=0),
+        "free_disk_gb": fields.IntegerField(default=0),
+        "running_vms": fields.IntegerField(default=0),
+        "cpu_allocation_ratio": fields.FloatField(default=16.0),
+        "ram_allocation_ratio": fields.FloatField(default=1.5),
+        "disk_allocation_ratio": fields.FloatField(default=1.0),
+        **base.MinovaPersistentObject.fields,
+    }
+
+    @ovo_base.remotable_classmethod
+    def get_by_id(cls, context: Any, node_id: int) -> ComputeNode:
+        row = db_nodes.get(cls._db(context), node_id)
+        return cls._from_db_object(context, cls(), row)
+
+    @ovo_base.remotable_classmethod
+    def get_by_host_and_nodename(cls, context: Any, host: str,
+                                 nodename: str) -> ComputeNode:
+        row = db_nodes.get_by_host_and_nodename(cls._db(context), host,
+                                                nodename)
+        return cls._from_db_object(context, cls(), row)
+
+    @ovo_base.remotable
+    def create(self) -> None:
+        row = db_nodes.create(self._db(self._context),
+                              self.obj_get_changes())
+        self._from_db_object(self._context, self, row)
+
+    @ovo_base.remotable
+    def save(self) -> None:
+        updates = self.obj_get_changes()
+        updates.pop("id", None)
+        row = db_nodes.update(self._db(self._context), self.id, updates)
+        self._from_db_object(self._context, self, row)
+
+    @ovo_base.remotable
+    def destroy(self) -> None:
+        db_nodes.destroy(self._db(self._context), self.id)
+
+
+@base.MinovaObjectRegistry.register
+class ComputeNodeList(ovo_base.ObjectListBase, base.MinovaObject):
+    # Version 1.0: Initial version
+    VERSION = "1.0"
+
+    fields = {"objects": fields.ListOfObjectsField("ComputeNode")}
+
+    @ovo_base.remotable_classmethod
+    def get_all(cls, context: Any,
+                host: str | None = None) -> ComputeNodeList:
+        rows = db_nodes.get_all(cls._db(context), host=host)
+        return ovo_base.obj_make_list(context, cls(context), ComputeNode,
+                                      rows)

@@ -1,0 +1,117 @@
+"""Queries on the flavors table (not soft-deleted, as in Nova)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import exc as sa_exc
+
+from minova import exception
+from minova.db import api as db_api
+from minova.db import common
+from minova.db import models
+
+SORT_KEYS = ("flavorid", "name", "memory_mb", "vcpus", "root_gb", "id")
+
+# The flavors `minova-manage db sync` creates, as Nova's old defaults.
+DEFAULT_FLAVORS = [
+    {"flavorid": "1", "name": "m1.tiny", "memory_mb": 512, "vcpus": 1,
+     "root_gb": 1},
+    {"flavorid": "2", "name": "m1.small", "memory_mb": 2048, "vcpus": 1,
+     "root_gb": 20},
+    {"flavorid": "3", "name": "m1.medium", "memory_mb": 4096, "vcpus": 2,
+     "root_gb": 40},
+    {"flavorid": "4", "name": "m1.large", "memory_mb": 8192, "vcpus": 4,
+     "root_gb": 80},
+    {"flavorid": "5", "name": "m1.xlarge", "memory_mb": 16384, "vcpus": 8,
+     "root_gb": 160},
+]
+
+
+def get_by_flavorid(db: db_api.Database, flavorid: str) -> models.Flavor:
+    with db.session() as session:
+        row = session.scalar(sa.select(models.Flavor).where(
+            models.Flavor.flavorid == flavorid))
+    if row is None:
+        raise exception.FlavorNotFound(flavor_id=flavorid)
+    return row
+
+
+def get_by_id(db: db_api.Database, flavor_id: int) -> models.Flavor:
+    with db.session() as session:
+        row = session.get(models.Flavor, flavor_id)
+    if row is None:
+        raise exception.FlavorNotFound(flavor_id=flavor_id)
+    return row
+
+
+def get_all(db: db_api.Database, *, is_public: bool | None = True,
+            min_memory_mb: int | None = None, min_root_gb: int | None = None,
+            sort_key: str = "flavorid", sort_dir: str = "asc",
+            limit: int | None = None,
+            marker: str | None = None) -> list[models.Flavor]:
+    query = sa.select(models.Flavor).where(
+        models.Flavor.disabled == sa.false())
+    if is_public is not None:
+        query = query.where(models.Flavor.is_public == is_public)
+    if min_memory_mb is not None:
+        query = query.where(models.Flavor.memory_mb >= min_memory_mb)
+    if min_root_gb is not None:
+        query = query.where(models.Flavor.root_gb >= min_root_gb)
+    marker_row = None
+    if marker is not None:
+        try:
+            marker_row = get_by_flavorid(db, marker)
+        except exception.FlavorNotFound as exc:
+            raise exception.InvalidMarker(marker=marker) from exc
+    query = common.paginate(query, models.Flavor, sort_keys=[sort_key],
+                            sort_dirs=[sort_dir], limit=limit,
+                            marker_row=marker_row)
+    with db.session() as session:
+        return list(session.scalars(query))
+
+
+def create(db: db_api.Database, values: dict[str, Any]) -> models.Flavor:
+    row = models.Flavor(**values)
+    try:
+        with db.session() as session:
+            session.add(row)
+    except sa_exc.IntegrityError as exc:
+        field, value = _conflicting(db, values)
+        raise exception.FlavorExists(field=field, value=value) from exc
+    return row
+
+
+def _conflicting(db: db_api.Database, values: dict) -> tuple[str, Any]:
+    with db.session() as session:
+        taken = session.scalar(sa.select(models.Flavor.id).where(
+            models.Flavor.name == values.get("name")))
+    if taken is not None:
+        return "name", values.get("name")
+    return "id", values.get("flavorid")
+
+
+def destroy(db: db_api.Database, flavorid: str) -> None:
+    with db.session() as session:
+        result = session.execute(sa.delete(models.Flavor).where(
+            models.Flavor.flavorid == flavorid))
+        if result.rowcount == 0:
+            raise exception.FlavorNotFound(flavor_id=flavorid)
+
+
+def ensure_defaults(db: db_api.Database) -> int:
+    """Create the default flavors that are missing; returns how many."""
+    created = 0
+    for values in DEFAULT_FLAVORS:
+        with db.session() as session:
+            exists = session.scalar(sa.select(models.Flavor.id).where(
+                sa.or_(models.Flavor.flavorid == values["flavorid"],
+                       models.Flavor.name == values["name"])))
+        if exists is None:
+            try:
+                create(db, values)
+                created += 1
+            except exception.FlavorExists:
+                pass  # created meanwhile by a concurrent db sync
+    return created

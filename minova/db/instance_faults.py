@@ -1,0 +1,34 @@
+"""Queries on the instance_faults table."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+from minova.db import api as db_api
+from minova.db import models
+
+
+def create(db: db_api.Database,
+           values: dict[str, Any]) -> models.InstanceFault:
+    row = models.InstanceFault(**values)
+    with db.session() as session:
+        session.add(row)
+    return row
+
+
+def get_latest_by_instance_uuids(
+        db: db_api.Database,
+        uuids: list[str]) -> dict[str, models.InstanceFault]:
+    """The newest fault of each instance that has one."""
+    if not uuids:
+        return {}
+    query = (sa.select(models.InstanceFault)
+             .where(models.InstanceFault.instance_uuid.in_(uuids))
+             .order_by(models.InstanceFault.id.desc()))
+    latest: dict[str, models.InstanceFault] = {}
+    with db.session() as session:
+        for row in session.scalars(query):
+            latest.setdefault(row.instance_uuid, row)
+    return latest

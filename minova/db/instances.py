@@ -1,0 +1,125 @@
+"""Queries on the instances table."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from oslo_utils import timeutils
+
+from minova import exception
+from minova.db import api as db_api
+from minova.db import common
+from minova.db import models
+
+# Columns that are never NULL, so keyset paging over them is exact.
+SORT_KEYS = ("created_at", "display_name", "uuid", "vm_state", "id")
+
+_EXACT_FILTERS = ("project_id", "user_id", "host", "node", "uuid",
+                  "availability_zone", "image_ref", "flavor_id")
+
+
+def _query(filters: dict, read_deleted: str) -> sa.Select:
+    query = sa.select(models.Instance).where(
+        common.live(models.Instance, read_deleted))
+    for key in _EXACT_FILTERS:
+        if filters.get(key) is None:
+            continue
+        value = filters[key]
+        column = getattr(models.Instance, key)
+        query = query.where(column.in_(value) if isinstance(value, list)
+                            else column == value)
+    if filters.get("vm_state") is not None:
+        states = filters["vm_state"]
+        query = query.where(models.Instance.vm_state.in_(
+            states if isinstance(states, list) else [states]))
+    if filters.get("name"):
+        # Nova matches a regular expression; a substring match is what
+        # SQLite, MySQL and PostgreSQL all do alike.
+        query = query.where(models.Instance.display_name.contains(
+            filters["name"], autoescape=True))
+    if filters.get("changes-since") is not None:
+        query = query.where(models.Instance.updated_at
+                            >= filters["changes-since"])
+    return query
+
+
+def get_by_uuid(db: db_api.Database, uuid: str,
+                read_deleted: str = "no") -> models.Instance:
+    with db.session() as session:
+        row = session.scalar(sa.select(models.Instance).where(
+            models.Instance.uuid == uuid,
+            common.live(models.Instance, read_deleted)))
+    if row is None:
+        raise exception.InstanceNotFound(instance_id=uuid)
+    return row
+
+
+def get_all_by_filters(db: db_api.Database, filters: dict, *,
+                       sort_keys: list[str] | None = None,
+                       sort_dirs: list[str] | None = None,
+                       limit: int | None = None, marker: str | None = None,
+                       read_deleted: str = "no") -> list[models.Instance]:
+    sort_keys = sort_keys or ["created_at"]
+    sort_dirs = sort_dirs or ["desc"] * len(sort_keys)
+    for key in sort_keys:
+        if key not in SORT_KEYS:
+            raise exception.InvalidSortKey(key=key)
+    marker_row = None
+    if marker is not None:
+        try:
+            marker_row = get_by_uuid(db, marker, read_deleted="yes")
+        except exception.InstanceNotFound as exc:
+            raise exception.InvalidMarker(marker=marker) from exc
+    query = common.paginate(_query(filters, read_deleted), models.Instance,
+                            sort_keys=sort_keys, sort_dirs=sort_dirs,
+                            limit=limit, marker_row=marker_row)
+    with db.session() as session:
+        return list(session.scalars(query))
+
+
+def create(db: db_api.Database, values: dict[str, Any]) -> models.Instance:
+    row = models.Instance(**values)
+    with db.session() as session:
+        session.add(row)
+    return row
+
+
+def update(db: db_api.Database, uuid: str, values: dict[str, Any],
+           expected_task_state: list | None = None) -> models.Instance:
+    """Update a live instance; with ``expected_task_state``, only if its
+    task_state is one of those (compare-and-swap, so two actions racing on
+    one instance cannot both win)."""
+    query = sa.update(models.Instance).where(
+        models.Instance.uuid == uuid, models.Instance.deleted == 0)
+    if expected_task_state is not None:
+        expected = list(expected_task_state)
+        condition = models.Instance.task_state.in_(
+            [state for state in expected if state is not None])
+        if None in expected:
+            condition = sa.or_(condition,
+                               models.Instance.task_state.is_(None))
+        query = query.where(condition)
+    values = dict(values, updated_at=timeutils.utcnow())
+    with db.session() as session:
+        result = session.execute(query.values(**values))
+    if result.rowcount == 0:
+        actual = get_by_uuid(db, uuid)  # InstanceNotFound if it is gone
+        raise exception.UnexpectedTaskStateError(
+            instance_uuid=uuid, expected=expected_task_state,
+            actual=actual.task_state)
+    return get_by_uuid(db, uuid)
+
+
+def destroy(db: db_api.Database, uuid: str) -> models.Instance:
+    """Soft-delete: the row stays, invisible to normal reads."""
+    now = timeutils.utcnow()
+    with db.session() as session:
+        row = session.scalar(sa.select(models.Instance).where(
+            models.Instance.uuid == uuid, models.Instance.deleted == 0))
+        if row is None:
+            raise exception.InstanceNotFound(instance_id=uuid)
+        row.deleted = row.id
+        row.deleted_at = now
+        row.terminated_at = row.terminated_at or now
+    return row
