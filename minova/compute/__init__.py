@@ -1,0 +1,1 @@
+"""minova-compute and the API-side compute logic (``compute.api``)."""
