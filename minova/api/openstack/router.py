@@ -42,12 +42,15 @@ def _method_not_allowed(allowed: list[str]) -> Handler:
 def _mapper(table: dict[str, dict[str, Handler]]) -> routes.Mapper:
     mapper = routes.Mapper()
     for path, methods in table.items():
+        methods = dict(methods)
+        if "GET" in methods and "HEAD" not in methods:
+            # HEAD is a GET without the body (webob drops it), as the
+            # Allow header of the 405 promises.
+            methods["HEAD"] = methods["GET"]
         for method, handler in methods.items():
             mapper.connect(path, action=handler,
                            conditions={"method": [method]})
         allowed = list(methods)
-        if "GET" in methods and "HEAD" not in methods:
-            allowed.append("HEAD")
         mapper.connect(path, action=_method_not_allowed(allowed))
     return mapper
 
