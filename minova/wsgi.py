@@ -45,6 +45,7 @@ class Server:
         self._use_ssl = use_ssl or bool(conf.wsgi.ssl_cert_file)
         self._max_url_len = max_url_len
         self._server: greenlet.greenlet | None = None
+        self._accept_socket: Any = None
         # eventlet.wsgi logs access lines to this logger at info level.
         self._logger = logging.getLogger("minova.%s.wsgi.server" % name)
 
@@ -71,7 +72,12 @@ class Server:
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPIDLE,
                             self.conf.wsgi.tcp_keepidle)
         if self._use_ssl:
-            sock = self._ssl_context().wrap_socket(sock, server_side=True)
+            try:
+                sock = self._ssl_context().wrap_socket(sock,
+                                                       server_side=True)
+            except Exception:
+                sock.close()
+                raise
         return sock
 
     def _ssl_context(self) -> ssl.SSLContext:
@@ -93,9 +99,10 @@ class Server:
         # A module global of eventlet's: there is no per-server setting.
         eventlet.wsgi.MAX_HEADER_LINE = self.conf.wsgi.max_header_line
         timeout = self.conf.wsgi.client_socket_timeout or None
+        self._accept_socket = self._prepare_socket()
         kwargs: dict[str, Any] = {
             "func": eventlet.wsgi.server,
-            "sock": self._prepare_socket(),
+            "sock": self._accept_socket,
             "site": self.app,
             "custom_pool": self._pool,
             "log": self._logger,
@@ -122,6 +129,10 @@ class Server:
         LOG.info("Stopping WSGI server %s.", self.name)
         if self._server is not None:
             self._server.kill()
+        # The accept loop closes its socket when it ends, but not if it
+        # was killed before it ever ran (a signal right after start).
+        if self._accept_socket is not None:
+            self._accept_socket.close()
         self._socket.close()
 
     def wait(self) -> None:
