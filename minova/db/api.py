@@ -57,6 +57,7 @@ class Database:
             event.listen(self.engine, "connect", _sqlite_on_connect)
         self._sessionmaker = orm.sessionmaker(bind=self.engine,
                                               expire_on_commit=False)
+        self._pid = os.getpid()
 
     @classmethod
     def from_conf(cls, conf: cfg.ConfigOpts) -> Database:
@@ -73,12 +74,15 @@ class Database:
             yield session
 
     def reset_after_fork(self) -> None:
-        """Drop pooled connections a forked worker inherited from its parent.
+        """In a forked worker, drop the pooled connections of the parent.
 
         ``close=False`` leaves the parent's sockets alone (the parent still
-        owns them) and just forgets them here.
+        owns them) and just forgets them here. In the process that made
+        the engine this does nothing, so services sharing it are unharmed.
         """
-        self.engine.dispose(close=False)
+        if os.getpid() != self._pid:
+            self.engine.dispose(close=False)
+            self._pid = os.getpid()
 
     def dispose(self) -> None:
         self.engine.dispose()
