@@ -1,0 +1,120 @@
+"""minova-api as a real multi-worker process tree (ProcessLauncher)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+import pytest
+import requests
+
+from tests.utils import wait_for
+
+BIN = os.path.dirname(sys.executable)
+
+
+def _free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _children(pid):
+    """Pids whose parent is ``pid``, from /proc."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open("/proc/%s/stat" % entry) as stat:
+                # "pid (comm) state ppid ...": comm may hold spaces.
+                fields = stat.read().rpartition(")")[2].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(entry))
+    return found
+
+
+def _answers(url):
+    try:
+        return requests.get(url, timeout=2).status_code == 200
+    except requests.ConnectionError:
+        return False
+
+
+def _refused(port):
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=2).close()
+    except ConnectionRefusedError:
+        return True
+    return False
+
+
+@pytest.fixture
+def config_file(tmp_path):
+    port = _free_port()
+    path = tmp_path / "minova.conf"
+    path.write_text(
+        "[DEFAULT]\n"
+        "state_path = %(tmp)s\n"
+        "host = mp-host\n"
+        "transport_url = fake://\n"
+        "enabled_apis = osapi_compute\n"
+        "osapi_compute_listen = 127.0.0.1\n"
+        "osapi_compute_listen_port = %(port)d\n"
+        "osapi_compute_workers = 2\n"
+        "report_interval = 1\n"
+        "log_file = %(tmp)s/minova-api.log\n"
+        "[database]\n"
+        "connection = sqlite:///%(tmp)s/minova.sqlite\n"
+        % {"tmp": tmp_path, "port": port})
+    subprocess.run([os.path.join(BIN, "minova-manage"), "--config-file",
+                    str(path), "db", "sync"], check=True,
+                   capture_output=True, timeout=60)
+    return path, port
+
+
+@pytest.mark.slow
+def test_api_with_two_workers_serves_and_stops_on_sigterm(config_file):
+    path, port = config_file
+    base = "http://127.0.0.1:%d" % port
+    process = subprocess.Popen(
+        [os.path.join(BIN, "minova-api"), "--config-file", str(path)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        start_new_session=True)
+    try:
+        wait_for(lambda: process.poll() is not None or _answers(base + "/"),
+                 timeout=30, what="minova-api to answer GET /")
+        assert process.poll() is None, process.stderr.read().decode()
+        workers = wait_for(lambda: len(_children(process.pid)) == 2
+                           and _children(process.pid),
+                           timeout=10, what="two worker processes")
+        assert process.pid not in workers
+
+        assert requests.get(base + "/", timeout=10).json()["versions"]
+        for _ in range(4):
+            response = requests.get(base + "/v2.1/os-services", timeout=10,
+                                    headers={"X-Auth-Token": "admin"})
+            assert response.status_code == 200
+            [row] = response.json()["services"]
+            assert (row["host"], row["binary"]) == ("mp-host",
+                                                    "minova-osapi_compute")
+
+        process.send_signal(signal.SIGTERM)
+        started = time.monotonic()
+        assert process.wait(timeout=30) == 0
+        assert time.monotonic() - started < 30
+        assert _refused(port)
+        wait_for(lambda: not any(os.path.exists("/proc/%d" % pid)
+                                 for pid in workers),
+                 timeout=10, what="the workers to exit")
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
+        process.stderr.close()
