@@ -58,6 +58,10 @@ class FlavorNotFoundForBoot(Invalid):
     msg_fmt = "Flavor %(flavor_id)s could not be found."
 
 
+class ImageNotFoundForBoot(Invalid):
+    msg_fmt = "Can not find requested image %(image_id)s."
+
+
 class NotAuthorized(MinovaException):
     msg_fmt = "Not authorized."
     code = 401
@@ -90,6 +94,10 @@ class InstanceNotFound(NotFound):
 
 class FlavorNotFound(NotFound):
     msg_fmt = "Flavor %(flavor_id)s could not be found."
+
+
+class ImageNotFound(NotFound):
+    msg_fmt = "Image %(image_id)s could not be found."
 
 
 class ComputeHostNotFound(NotFound):
