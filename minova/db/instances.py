@@ -16,7 +16,8 @@ from minova.db import models
 SORT_KEYS = ("created_at", "display_name", "uuid", "vm_state", "id")
 
 _EXACT_FILTERS = ("project_id", "user_id", "host", "node", "uuid",
-                  "availability_zone", "image_ref", "flavor_id")
+                  "availability_zone", "image_ref", "flavor_id",
+                  "task_state")
 
 
 def _query(filters: dict, read_deleted: str) -> sa.Select:
