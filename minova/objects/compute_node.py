@@ -40,12 +40,14 @@ class ComputeNode(base.MinovaPersistentObject, base.MinovaObject,
         **base.MinovaPersistentObject.fields,
     }
 
-    @ovo_base.remotable_classmethod
+    @classmethod
+    @ovo_base.remotable
     def get_by_id(cls, context: Any, node_id: int) -> ComputeNode:
         row = db_nodes.get(cls._db(context), node_id)
         return cls._from_db_object(context, cls(), row)
 
-    @ovo_base.remotable_classmethod
+    @classmethod
+    @ovo_base.remotable
     def get_by_host_and_nodename(cls, context: Any, host: str,
                                  nodename: str) -> ComputeNode:
         row = db_nodes.get_by_host_and_nodename(cls._db(context), host,
@@ -77,9 +79,9 @@ class ComputeNodeList(ovo_base.ObjectListBase, base.MinovaObject):
 
     fields = {"objects": fields.ListOfObjectsField("ComputeNode")}
 
-    @ovo_base.remotable_classmethod
+    @classmethod
+    @ovo_base.remotable
     def get_all(cls, context: Any,
                 host: str | None = None) -> ComputeNodeList:
         rows = db_nodes.get_all(cls._db(context), host=host)
-        return ovo_base.obj_make_list(context, cls(context), ComputeNode,
-                                      rows)
+        return ovo_base.obj_make_list(context, cls(context), rows)

@@ -38,12 +38,14 @@ class Flavor(base.MinovaObject, ovo_base.VersionedObjectDictCompat):
         "updated_at": fields.DateTimeField(nullable=True),
     }
 
-    @ovo_base.remotable_classmethod
+    @classmethod
+    @ovo_base.remotable
     def get_by_flavor_id(cls, context: Any, flavorid: str) -> Flavor:
         row = db_flavors.get_by_flavorid(cls._db(context), flavorid)
         return cls._from_db_object(context, cls(), row)
 
-    @ovo_base.remotable_classmethod
+    @classmethod
+    @ovo_base.remotable
     def get_by_id(cls, context: Any, flavor_id: int) -> Flavor:
         row = db_flavors.get_by_id(cls._db(context), flavor_id)
         return cls._from_db_object(context, cls(), row)
@@ -70,7 +72,8 @@ class FlavorList(ovo_base.ObjectListBase, base.MinovaObject):
 
     fields = {"objects": fields.ListOfObjectsField("Flavor")}
 
-    @ovo_base.remotable_classmethod
+    @classmethod
+    @ovo_base.remotable
     def get_all(cls, context: Any, is_public: bool | None = True,
                 min_memory_mb: int | None = None,
                 min_root_gb: int | None = None, sort_key: str = "flavorid",
@@ -81,4 +84,4 @@ class FlavorList(ovo_base.ObjectListBase, base.MinovaObject):
             min_memory_mb=min_memory_mb, min_root_gb=min_root_gb,
             sort_key=sort_key, sort_dir=sort_dir, limit=limit,
             marker=marker)
-        return ovo_base.obj_make_list(context, cls(context), Flavor, rows)
+        return ovo_base.obj_make_list(context, cls(context), rows)

@@ -107,7 +107,8 @@ class Instance(base.MinovaPersistentObject, base.MinovaObject,
                                 if values["flavor"] else None)
         return values
 
-    @ovo_base.remotable_classmethod
+    @classmethod
+    @ovo_base.remotable
     def get_by_uuid(cls, context: Any, uuid: str,
                     expected_attrs: list | None = None) -> Instance:
         db = cls._db(context)
@@ -153,7 +154,8 @@ class InstanceList(ovo_base.ObjectListBase, base.MinovaObject):
 
     fields = {"objects": fields.ListOfObjectsField("Instance")}
 
-    @ovo_base.remotable_classmethod
+    @classmethod
+    @ovo_base.remotable
     def get_by_filters(cls, context: Any, filters: dict,
                        sort_keys: list | None = None,
                        sort_dirs: list | None = None,
@@ -174,6 +176,7 @@ class InstanceList(ovo_base.ObjectListBase, base.MinovaObject):
         result.obj_reset_changes()
         return result
 
-    @ovo_base.remotable_classmethod
+    @classmethod
+    @ovo_base.remotable
     def get_by_host(cls, context: Any, host: str) -> InstanceList:
         return cls.get_by_filters(context, {"host": host})

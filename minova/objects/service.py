@@ -31,12 +31,14 @@ class Service(base.MinovaPersistentObject, base.MinovaObject,
         **base.MinovaPersistentObject.fields,
     }
 
-    @ovo_base.remotable_classmethod
+    @classmethod
+    @ovo_base.remotable
     def get_by_id(cls, context: Any, service_id: int) -> Service:
         row = db_services.get(cls._db(context), service_id)
         return cls._from_db_object(context, cls(), row)
 
-    @ovo_base.remotable_classmethod
+    @classmethod
+    @ovo_base.remotable
     def get_by_host_and_binary(cls, context: Any, host: str,
                                binary: str) -> Service:
         row = db_services.get_by_host_and_binary(cls._db(context), host,
@@ -73,10 +75,11 @@ class ServiceList(ovo_base.ObjectListBase, base.MinovaObject):
 
     fields = {"objects": fields.ListOfObjectsField("Service")}
 
-    @ovo_base.remotable_classmethod
+    @classmethod
+    @ovo_base.remotable
     def get_all(cls, context: Any, host: str | None = None,
                 binary: str | None = None,
                 topic: str | None = None) -> ServiceList:
         rows = db_services.get_all(cls._db(context), host=host,
                                    binary=binary, topic=topic)
-        return ovo_base.obj_make_list(context, cls(context), Service, rows)
+        return ovo_base.obj_make_list(context, cls(context), rows)
