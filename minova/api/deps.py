@@ -15,6 +15,7 @@ from oslo_config import cfg
 
 from minova import policy
 from minova import servicegroup
+from minova.compute import api as compute_api
 
 ENVIRON_KEY = "minova.deps"
 
@@ -26,6 +27,7 @@ class Deps:
     transport: messaging.Transport
     policy: policy.Enforcer
     servicegroup: servicegroup.API
+    compute_api: compute_api.API
 
     def environ(self) -> dict:
         return {ENVIRON_KEY: self}
@@ -33,6 +35,8 @@ class Deps:
 
 def build(conf: cfg.ConfigOpts, transport: messaging.Transport,
           db: Any) -> Deps:
+    group = servicegroup.API(conf)
     return Deps(conf=conf, db=db, transport=transport,
-                policy=policy.Enforcer(conf),
-                servicegroup=servicegroup.API(conf))
+                policy=policy.Enforcer(conf), servicegroup=group,
+                compute_api=compute_api.API(conf, transport,
+                                            servicegroup_api=group))

@@ -19,9 +19,12 @@ class ConductorAPI:
     * 1.0 - Initial version: service_get_by_host_and_binary,
       service_create, service_heartbeat, object_class_action_versions,
       object_action.
+    * 1.1 - Add compute_node_get_or_create, instance_get_all_by_host and
+      instance_get_by_uuid (lookups for minova-compute, whose remotable
+      classmethods cannot reach the database).
     """
 
-    VERSION = "1.0"
+    VERSION = "1.1"
 
     def __init__(self, conf: cfg.ConfigOpts,
                  transport: messaging.Transport) -> None:
@@ -41,6 +44,20 @@ class ConductorAPI:
     def service_heartbeat(self, context: Any, service_id: int) -> Any:
         return self.client.call(context, "service_heartbeat",
                                 service_id=service_id)
+
+    def compute_node_get_or_create(self, context: Any, host: str,
+                                   nodename: str, values: dict) -> Any:
+        cctxt = self.client.prepare(version="1.1")
+        return cctxt.call(context, "compute_node_get_or_create", host=host,
+                          nodename=nodename, values=values)
+
+    def instance_get_all_by_host(self, context: Any, host: str) -> Any:
+        cctxt = self.client.prepare(version="1.1")
+        return cctxt.call(context, "instance_get_all_by_host", host=host)
+
+    def instance_get_by_uuid(self, context: Any, uuid: str) -> Any:
+        cctxt = self.client.prepare(version="1.1")
+        return cctxt.call(context, "instance_get_by_uuid", uuid=uuid)
 
     # The two methods below make this client an oslo.versionedobjects
     # indirection API: objects in minova-compute call them for remotable
@@ -65,3 +82,31 @@ class ConductorAPI:
         return self.client.call(context, "object_backport_versions",
                                 objinst=objinst,
                                 object_versions=object_versions)
+
+
+class ComputeTaskAPI:
+    """Client side of the conductor's compute task API (namespace
+    ``compute_task`` on the conductor topic): workflows that span services.
+
+    API version history:
+
+    * 1.0 - Initial version: build_instances.
+    """
+
+    VERSION = "1.0"
+
+    def __init__(self, conf: cfg.ConfigOpts,
+                 transport: messaging.Transport) -> None:
+        target = messaging.Target(topic=conf.conductor.topic,
+                                  namespace="compute_task", version="1.0")
+        self.client = rpc.get_client(
+            conf, transport, target, "conductor",
+            serializer=objects_base.MinovaObjectSerializer())
+
+    def build_instances(self, context: Any, instances: list,
+                        request_spec: dict,
+                        requested_networks: Any = None) -> None:
+        """Schedule ``instances`` and have their hosts build them."""
+        self.client.cast(context, "build_instances", instances=instances,
+                         request_spec=request_spec,
+                         requested_networks=requested_networks)

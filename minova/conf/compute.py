@@ -1,4 +1,4 @@
-"""minova-compute."""
+"""minova-compute: the service, its virt driver and resource reporting."""
 
 from oslo_config import cfg
 
@@ -11,13 +11,77 @@ compute_opts = [
     cfg.StrOpt("manager",
                default="minova.compute.manager.ComputeManager",
                help="Full class name of the compute's manager."),
+    cfg.StrOpt("compute_driver",
+               default="fake",
+               help="The virt driver minova-compute runs instances with: "
+                    "a name from the 'minova.virt' entry point group "
+                    "(e.g. 'fake') or a full class name."),
+    cfg.StrOpt("default_availability_zone",
+               default="nova",
+               help="The availability zone of compute hosts that "
+                    "[filter_scheduler] host_availability_zones does not "
+                    "name."),
+    cfg.StrOpt("default_schedule_zone",
+               help="The availability zone servers are scheduled into "
+                    "when the request names none. Unset: any zone."),
+    cfg.IntOpt("update_resources_interval",
+               default=60, min=0,
+               help="Seconds between two full reports of a compute's "
+                    "resources to its compute_nodes row. Instance changes "
+                    "are reported at once regardless. 0 runs the task at "
+                    "the default periodic interval."),
+    cfg.FloatOpt("resource_report_coalesce",
+                 default=0.01, min=0,
+                 help="Seconds a compute waits after an instance change "
+                      "before writing its compute_nodes row and telling "
+                      "the schedulers, so that a burst of boots costs one "
+                      "report instead of one each."),
+]
+
+# Nova keeps these in [DEFAULT]; a compute stores them in its compute_nodes
+# row, and the scheduler's filters read them from there.
+allocation_opts = [
+    cfg.FloatOpt("cpu_allocation_ratio",
+                 default=16.0, min=0.0,
+                 help="Virtual CPUs per physical CPU a compute offers."),
+    cfg.FloatOpt("ram_allocation_ratio",
+                 default=1.5, min=0.0,
+                 help="Virtual RAM per physical RAM a compute offers."),
+    cfg.FloatOpt("disk_allocation_ratio",
+                 default=1.0, min=0.0,
+                 help="Virtual disk per physical disk a compute offers."),
+]
+
+fake_driver_group = cfg.OptGroup(
+    "fake_driver", title="The fake virt driver",
+    help="Instances that live in memory only; what the host pretends to "
+         "have.")
+
+fake_driver_opts = [
+    cfg.IntOpt("vcpus", default=1000, min=0,
+               help="Physical CPUs the fake host reports."),
+    cfg.IntOpt("memory_mb", default=800000, min=0,
+               help="Memory (MiB) the fake host reports."),
+    cfg.IntOpt("disk_gb", default=600000, min=0,
+               help="Local disk (GiB) the fake host reports."),
+    cfg.FloatOpt("spawn_delay", default=0.0, min=0.0,
+                 help="Seconds a spawn takes, to imitate a real "
+                      "hypervisor."),
+    cfg.StrOpt("fixed_range", default="10.0.0.0/8",
+               help="Private network the fake fixed IPs come from. An "
+                    "instance's address is derived from its database id, "
+                    "so hosts never hand out the same address."),
 ]
 
 
 def register_opts(conf: cfg.ConfigOpts) -> None:
     conf.register_group(compute_group)
     conf.register_opts(compute_opts, group=compute_group)
+    conf.register_opts(allocation_opts)
+    conf.register_group(fake_driver_group)
+    conf.register_opts(fake_driver_opts, group=fake_driver_group)
 
 
 def list_opts() -> dict:
-    return {"compute": compute_opts}
+    return {"compute": compute_opts, None: allocation_opts,
+            "fake_driver": fake_driver_opts}

@@ -1,4 +1,4 @@
-"""minova-scheduler."""
+"""minova-scheduler: the service, its filters and weighers."""
 
 from oslo_config import cfg
 
@@ -14,13 +14,55 @@ scheduler_opts = [
     cfg.IntOpt("workers",
                min=1,
                help="Worker processes for minova-scheduler. Default: 1."),
+    cfg.IntOpt("pending_claim_timeout",
+               default=300, min=1,
+               help="Seconds the scheduler keeps counting an instance it "
+                    "placed against its host before the host reports "
+                    "it. Guards against a compute that never does (it "
+                    "died, or the build failed before its claim)."),
+]
+
+filter_group = cfg.OptGroup("filter_scheduler",
+                            title="Filter scheduler options")
+
+ALL_FILTERS = ["ComputeFilter", "AvailabilityZoneFilter", "RamFilter",
+               "DiskFilter", "CoreFilter"]
+
+filter_opts = [
+    cfg.ListOpt("enabled_filters",
+                default=ALL_FILTERS,
+                help="Filters a host must pass to get an instance, in "
+                     "order. Known: %s." % ", ".join(ALL_FILTERS)),
+    cfg.ListOpt("weight_classes",
+                default=["RAMWeigher", "CPUWeigher"],
+                help="Weighers that rank the hosts that passed the "
+                     "filters. Known: RAMWeigher, CPUWeigher."),
+    cfg.FloatOpt("ram_weight_multiplier",
+                 default=1.0,
+                 help="Weight of free RAM. Positive spreads instances "
+                      "over hosts, negative stacks them."),
+    cfg.FloatOpt("cpu_weight_multiplier",
+                 default=1.0,
+                 help="Weight of free vCPUs. Positive spreads, negative "
+                      "stacks."),
+    cfg.IntOpt("host_subset_size",
+               default=1, min=1,
+               help="Pick at random among this many best hosts, so "
+                    "that parallel schedulers collide less."),
+    cfg.DictOpt("host_availability_zones",
+                default={},
+                help="Availability zone of each compute host, as "
+                     "host:zone pairs. Hosts not named are in "
+                     "[compute] default_availability_zone."),
 ]
 
 
 def register_opts(conf: cfg.ConfigOpts) -> None:
     conf.register_group(scheduler_group)
     conf.register_opts(scheduler_opts, group=scheduler_group)
+    conf.register_group(filter_group)
+    conf.register_opts(filter_opts, group=filter_group)
 
 
 def list_opts() -> dict:
-    return {"scheduler": scheduler_opts}
+    return {"scheduler": scheduler_opts, "filter_scheduler": filter_opts}

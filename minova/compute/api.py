@@ -1,0 +1,259 @@
+"""The compute API: what the REST handlers call to act on servers.
+
+It writes what the API owns (the instance rows, their task states) and
+hands the work to the services: a boot goes to the conductor
+(``build_instances``), which schedules and casts to a compute; delete, stop,
+start and reboot go straight to the instance's host. Every action moves the
+task_state with a compare-and-swap (``save(expected_task_state=...)``), so of
+two racing actions one gets ``UnexpectedTaskStateError`` (409).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+import oslo_messaging as messaging
+from oslo_config import cfg
+from oslo_utils import uuidutils
+
+from minova import exception
+from minova import servicegroup
+from minova.compute import power_state
+from minova.compute import rpcapi as compute_rpcapi
+from minova.compute import task_states
+from minova.compute import vm_states
+from minova.conductor import rpcapi as conductor_rpcapi
+from minova.objects import instance as instance_obj
+from minova.objects import service as service_obj
+
+LOG = logging.getLogger(__name__)
+
+COMPUTE_BINARY = "minova-compute"
+REBOOT_TYPES = ("SOFT", "HARD")
+
+# Task states a hard reboot may interrupt (as Nova: it is the way out of a
+# stuck soft reboot).
+_HARD_REBOOT_FROM = [None, task_states.REBOOTING,
+                     task_states.REBOOT_PENDING, task_states.REBOOT_STARTED,
+                     task_states.REBOOTING_HARD]
+
+
+def sanitize_hostname(name: str, default: str = "server") -> str:
+    """A DNS label from a display name, as Nova derives ``hostname``."""
+    hostname = re.sub(r"[ _.]", "-", name.lower())
+    hostname = re.sub(r"[^\w-]+", "", hostname, flags=re.ASCII)
+    hostname = hostname.strip("-")[:63].rstrip("-")
+    return hostname or default
+
+
+def _check_state(instance: Any, action: str, vm_state: list,
+                 task_state: list | None = None) -> None:
+    """``InstanceInvalidState`` (409) unless the instance is in one of
+    ``vm_state`` and, when given, one of ``task_state``."""
+    if instance.vm_state not in vm_state:
+        raise exception.InstanceInvalidState(
+            action=action, instance_uuid=instance.uuid, attr="vm_state",
+            state=instance.vm_state)
+    if task_state is not None and instance.task_state not in task_state:
+        raise exception.InstanceInvalidState(
+            action=action, instance_uuid=instance.uuid, attr="task_state",
+            state=instance.task_state)
+
+
+class API:
+    """Server actions on behalf of an API request's context."""
+
+    def __init__(self, conf: cfg.ConfigOpts,
+                 transport: messaging.Transport,
+                 servicegroup_api: servicegroup.API | None = None) -> None:
+        self.conf = conf
+        self.compute_task_api = conductor_rpcapi.ComputeTaskAPI(conf,
+                                                                transport)
+        self.compute_rpcapi = compute_rpcapi.ComputeAPI(conf, transport)
+        self.servicegroup_api = servicegroup_api or servicegroup.API(conf)
+
+    # -- boot ------------------------------------------------------------
+
+    def create(self, context: Any, flavor: Any, image_ref: str, name: str,
+               *, metadata: dict | None = None,
+               availability_zone: str | None = None,
+               key_name: str | None = None, min_count: int = 1,
+               max_count: int = 1, networks: Any = None) -> list:
+        """Write ``max_count`` instances and ask the conductor to build
+        them; returns the instances (BUILDING, task SCHEDULING).
+
+        ``networks`` is Nova's request: "none", "auto" (the default) or a
+        list; with "none" an instance gets no fixed IP.
+        """
+        self._check_create(flavor, name, min_count, max_count)
+        zone = availability_zone or self.conf.compute.default_schedule_zone
+        instances = []
+        for index in range(max_count):
+            instance = instance_obj.Instance(context)
+            instance.update({
+                "uuid": uuidutils.generate_uuid(),
+                "display_name": name,
+                "hostname": self._hostname(name, index, max_count),
+                "user_id": context.user_id,
+                "project_id": context.project_id,
+                "image_ref": image_ref,
+                "flavor_id": flavor.id,
+                "memory_mb": flavor.memory_mb,
+                "vcpus": flavor.vcpus,
+                "root_gb": flavor.root_gb,
+                "ephemeral_gb": flavor.ephemeral_gb,
+                "flavor": flavor,
+                "vm_state": vm_states.BUILDING,
+                "task_state": task_states.SCHEDULING,
+                "power_state": power_state.NOSTATE,
+                "availability_zone": zone,
+                "key_name": key_name,
+                "metadata": dict(metadata or {}),
+            })
+            instance.create()
+            instances.append(instance)
+        request_spec = {
+            "instance_uuids": [inst.uuid for inst in instances],
+            "num_instances": len(instances),
+            "flavor": {key: getattr(flavor, key) for key in (
+                "flavorid", "memory_mb", "vcpus", "root_gb",
+                "ephemeral_gb", "swap")},
+            "image_ref": image_ref,
+            "availability_zone": zone,
+            "project_id": context.project_id,
+            "user_id": context.user_id,
+        }
+        self.compute_task_api.build_instances(
+            context, instances, request_spec,
+            requested_networks=self._networks(networks))
+        LOG.debug("Asked the conductor to build %d instance(s): %s",
+                  len(instances), request_spec["instance_uuids"])
+        return instances
+
+    @staticmethod
+    def _check_create(flavor: Any, name: str, min_count: int,
+                      max_count: int) -> None:
+        if not isinstance(name, str) or not name.strip():
+            raise exception.ValidationError(field="name",
+                                            reason="must not be empty")
+        if min_count < 1 or max_count < min_count:
+            raise exception.ValidationError(
+                field="min_count",
+                reason="min_count must be at least 1 and at most "
+                       "max_count")
+        if getattr(flavor, "disabled", False):
+            raise exception.FlavorNotFoundForBoot(flavor_id=flavor.flavorid)
+
+    @staticmethod
+    def _hostname(name: str, index: int, count: int) -> str:
+        hostname = sanitize_hostname(name)
+        if count > 1:
+            # Nova's multi-create: one name, numbered hostnames.
+            hostname = "%s-%d" % (hostname[:58], index + 1)
+        return hostname
+
+    @staticmethod
+    def _networks(networks: Any) -> Any:
+        if networks is None:
+            return "auto"
+        return networks
+
+    # -- reads and simple writes -----------------------------------------
+
+    def get(self, context: Any, uuid: str,
+            expected_attrs: list | None = None) -> Any:
+        """The instance; ``InstanceNotFound`` (404). Ownership is the
+        caller's policy check."""
+        return instance_obj.Instance.get_by_uuid(
+            context, uuid, expected_attrs=expected_attrs)
+
+    def get_all(self, context: Any, filters: dict, *,
+                limit: int | None = None, marker: str | None = None,
+                sort_keys: list | None = None,
+                sort_dirs: list | None = None,
+                expected_attrs: list | None = None) -> Any:
+        """Instances matching ``filters``. A non-admin context only ever
+        sees its own project, whatever the filters say."""
+        filters = dict(filters)
+        if not context.is_admin:
+            filters["project_id"] = context.project_id
+        return instance_obj.InstanceList.get_by_filters(
+            context, filters, sort_keys=sort_keys, sort_dirs=sort_dirs,
+            limit=limit, marker=marker, expected_attrs=expected_attrs)
+
+    def update(self, context: Any, instance: Any, **values: Any) -> Any:
+        """Change plain attributes (e.g. ``display_name``)."""
+        instance.update(values)
+        instance.save()
+        return instance
+
+    # -- actions ---------------------------------------------------------
+
+    def delete(self, context: Any, instance: Any) -> None:
+        """Delete: on its host when it has one that is up, else here.
+
+        Deleting is allowed in any state, as in Nova; an instance that was
+        never scheduled, or whose compute is down, is deleted in the
+        database directly (its compute cleans up when it comes back).
+        """
+        if instance.host and self._host_is_up(context, instance.host):
+            instance.task_state = task_states.DELETING
+            instance.save()
+            self.compute_rpcapi.terminate_instance(context, instance)
+            return
+        self._local_delete(instance)
+
+    def _local_delete(self, instance: Any) -> None:
+        LOG.info("Deleting instance %s locally (host: %s)", instance.uuid,
+                 instance.host or "none")
+        instance.vm_state = vm_states.DELETED
+        instance.task_state = None
+        instance.power_state = power_state.NOSTATE
+        instance.save()
+        instance.destroy()
+
+    def _host_is_up(self, context: Any, host: str) -> bool:
+        try:
+            service = service_obj.Service.get_by_host_and_binary(
+                context.elevated(), host, COMPUTE_BINARY)
+        except exception.HostBinaryNotFound:
+            return False
+        return self.servicegroup_api.is_up(service)
+
+    def stop(self, context: Any, instance: Any) -> None:
+        _check_state(instance, "stop", [vm_states.ACTIVE], [None])
+        instance.task_state = task_states.POWERING_OFF
+        instance.save(expected_task_state=[None])
+        self.compute_rpcapi.stop_instance(context, instance)
+
+    def start(self, context: Any, instance: Any) -> None:
+        _check_state(instance, "start", [vm_states.STOPPED], [None])
+        instance.task_state = task_states.POWERING_ON
+        instance.save(expected_task_state=[None])
+        self.compute_rpcapi.start_instance(context, instance)
+
+    def reboot(self, context: Any, instance: Any, reboot_type: str) -> None:
+        """``SOFT`` (ACTIVE, no task) or ``HARD`` (ACTIVE, STOPPED or
+        ERROR; may interrupt a reboot in progress)."""
+        if reboot_type not in REBOOT_TYPES:
+            raise exception.ValidationError(
+                field="type", reason="must be one of %s"
+                % ", ".join(REBOOT_TYPES))
+        if reboot_type == "SOFT":
+            expected = [None]
+            _check_state(instance, "reboot", [vm_states.ACTIVE], expected)
+            instance.task_state = task_states.REBOOTING
+        else:
+            expected = _HARD_REBOOT_FROM
+            _check_state(instance, "reboot", [vm_states.ACTIVE,
+                                              vm_states.STOPPED,
+                                              vm_states.ERROR], expected)
+            instance.task_state = task_states.REBOOTING_HARD
+        if not instance.host:
+            raise exception.InstanceInvalidState(
+                action="reboot", instance_uuid=instance.uuid, attr="host",
+                state=None)
+        instance.save(expected_task_state=expected)
+        self.compute_rpcapi.reboot_instance(context, instance, reboot_type)
