@@ -175,3 +175,12 @@ class UnexpectedTaskStateError(Conflict):
 
 class ComputeNodeExists(Conflict):
     msg_fmt = "Compute node for host %(host)s node %(node)s exists."
+
+
+class VirtDriverNotFound(MinovaException):
+    msg_fmt = ("Could not load the compute driver %(name)s: %(reason)s. "
+               "Check [compute] compute_driver.")
+
+
+class InstanceSpawnFailed(MinovaException):
+    msg_fmt = "Failed to spawn instance %(instance_uuid)s: %(reason)s"
