@@ -40,8 +40,78 @@ _API_RULES = [
         [{"method": "DELETE", "path": "/os-services/{service_id}"}]),
 ]
 
-# Modules with more rules (servers, flavors, ...) add theirs here.
-RULE_LISTS: list[list[oslo_policy.RuleDefault]] = [_BASE_RULES, _API_RULES]
+ANY = "@"
+
+
+def _rule(name: str, check: str, description: str, method: str,
+          path: str) -> oslo_policy.DocumentedRuleDefault:
+    return oslo_policy.DocumentedRuleDefault(
+        name, check, description, [{"method": method, "path": path}])
+
+
+_SERVER_RULES = [
+    _rule("os_compute_api:servers:index", ADMIN_OR_OWNER,
+          "List servers.", "GET", "/servers"),
+    _rule("os_compute_api:servers:detail", ADMIN_OR_OWNER,
+          "List servers with details.", "GET", "/servers/detail"),
+    _rule("os_compute_api:servers:index:get_all_tenants", ADMIN,
+          "List servers of every project (all_tenants).", "GET",
+          "/servers"),
+    _rule("os_compute_api:servers:detail:get_all_tenants", ADMIN,
+          "List servers of every project with details (all_tenants).",
+          "GET", "/servers/detail"),
+    _rule("os_compute_api:servers:allow_all_filters", ADMIN,
+          "Filter servers by admin-only fields (host, ...).", "GET",
+          "/servers"),
+    _rule("os_compute_api:servers:show", ADMIN_OR_OWNER,
+          "Show a server.", "GET", "/servers/{server_id}"),
+    _rule("os_compute_api:servers:show:host_status", ADMIN,
+          "Show host_status in a server.", "GET", "/servers/{server_id}"),
+    _rule("os_compute_api:os-extended-server-attributes", ADMIN,
+          "Show OS-EXT-SRV-ATTR:* (host, instance_name, ...).", "GET",
+          "/servers/{server_id}"),
+    _rule("os_compute_api:servers:create", ADMIN_OR_OWNER,
+          "Create a server.", "POST", "/servers"),
+    _rule("os_compute_api:servers:update", ADMIN_OR_OWNER,
+          "Rename a server.", "PUT", "/servers/{server_id}"),
+    _rule("os_compute_api:servers:delete", ADMIN_OR_OWNER,
+          "Delete a server.", "DELETE", "/servers/{server_id}"),
+    _rule("os_compute_api:servers:start", ADMIN_OR_OWNER,
+          "Start a stopped server (os-start).", "POST",
+          "/servers/{server_id}/action"),
+    _rule("os_compute_api:servers:stop", ADMIN_OR_OWNER,
+          "Stop a server (os-stop).", "POST", "/servers/{server_id}/action"),
+    _rule("os_compute_api:servers:reboot", ADMIN_OR_OWNER,
+          "Reboot a server.", "POST", "/servers/{server_id}/action"),
+]
+
+_RESOURCE_RULES = [
+    _rule("os_compute_api:flavors:index", ANY, "List flavors.", "GET",
+          "/flavors"),
+    _rule("os_compute_api:flavors:show", ANY, "Show a flavor.", "GET",
+          "/flavors/{flavor_id}"),
+    _rule("os_compute_api:os-flavor-manage:create", ADMIN,
+          "Create a flavor.", "POST", "/flavors"),
+    _rule("os_compute_api:os-flavor-manage:delete", ADMIN,
+          "Delete a flavor.", "DELETE", "/flavors/{flavor_id}"),
+    _rule("os_compute_api:os-hypervisors:list", ADMIN,
+          "List hypervisors.", "GET", "/os-hypervisors"),
+    _rule("os_compute_api:os-hypervisors:list-detail", ADMIN,
+          "List hypervisors with details.", "GET",
+          "/os-hypervisors/detail"),
+    _rule("os_compute_api:os-hypervisors:show", ADMIN,
+          "Show a hypervisor.", "GET", "/os-hypervisors/{hypervisor_id}"),
+    _rule("os_compute_api:os-hypervisors:statistics", ADMIN,
+          "Sum the hypervisors' resources.", "GET",
+          "/os-hypervisors/statistics"),
+    _rule("os_compute_api:limits", ANY, "Show limits and usage.", "GET",
+          "/limits"),
+    _rule("os_compute_api:images", ANY,
+          "List and show the configured image catalog.", "GET", "/images"),
+]
+
+RULE_LISTS: list[list[oslo_policy.RuleDefault]] = [
+    _BASE_RULES, _API_RULES, _SERVER_RULES, _RESOURCE_RULES]
 
 
 def list_rules() -> list[oslo_policy.RuleDefault]:

@@ -2,8 +2,28 @@
 
 History of what each version changed:
 
+Versions in between are accepted and change nothing minova serves (they
+change Nova resources minova does not have).
+
 * 2.1 - The base v2.1 API.
+* 2.3 - Admins see more ``OS-EXT-SRV-ATTR:*`` in servers (hostname,
+  reservation_id, launch_index, kernel_id, ramdisk_id, root_device_name,
+  user_data).
+* 2.9 - ``locked`` in servers (always false: nothing locks a server).
 * 2.11 - ``PUT /os-services/force-down`` and ``forced_down`` in services.
+* 2.16 - ``host_status`` in servers, for admins.
+* 2.19 - ``description`` in servers (always null: minova stores none and
+  refuses one in create and update).
+* 2.26 - ``tags`` in servers (always empty: no tag API).
+* 2.28 - ``cpu_info`` of a hypervisor is an object, not a string.
+* 2.33 - ``limit`` and ``marker`` page ``/os-hypervisors``.
+* 2.36 - The limits of proxied resources (security groups, floating IPs)
+  leave ``/limits``.
+* 2.37 - ``networks`` is required when creating a server ("auto", "none").
+* 2.38 - An invalid ``status`` filter on servers is a 400.
+* 2.39 - ``maxImageMeta`` leaves ``/limits``.
+* 2.47 - A server embeds its flavor (vcpus, ram, disk, ephemeral, swap,
+  original_name, extra_specs) instead of linking to it.
 """
 
 from __future__ import annotations
@@ -14,7 +34,7 @@ from typing import Any
 from minova import exception
 
 MIN_VERSION = "2.1"
-MAX_VERSION = "2.11"
+MAX_VERSION = "2.47"
 
 _HEADER = "OpenStack-API-Version"
 _LEGACY_HEADER = "X-OpenStack-Nova-API-Version"

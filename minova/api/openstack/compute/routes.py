@@ -6,6 +6,12 @@ from typing import Any
 
 from minova.api.openstack import router
 from minova.api.openstack import versions
+from minova.api.openstack.compute import flavors
+from minova.api.openstack.compute import hypervisors
+from minova.api.openstack.compute import images
+from minova.api.openstack.compute import limits
+from minova.api.openstack.compute import server_actions
+from minova.api.openstack.compute import servers
 from minova.api.openstack.compute import services
 
 ROUTES: dict[str, dict[str, router.Handler]] = {
@@ -14,6 +20,25 @@ ROUTES: dict[str, dict[str, router.Handler]] = {
     "/os-services": {"GET": services.index},
     "/os-services/{service_id}": {"PUT": services.update,
                                   "DELETE": services.delete},
+    "/servers": {"GET": servers.index, "POST": servers.create},
+    "/servers/detail": {"GET": servers.detail},
+    "/servers/{server_id}": {"GET": servers.show, "PUT": servers.update,
+                             "DELETE": servers.delete},
+    "/servers/{server_id}/action": {"POST": server_actions.action},
+    "/flavors": {"GET": flavors.index, "POST": flavors.create},
+    "/flavors/detail": {"GET": flavors.detail},
+    "/flavors/{flavor_id}": {"GET": flavors.show,
+                             "DELETE": flavors.delete},
+    "/os-hypervisors": {"GET": hypervisors.index},
+    "/os-hypervisors/detail": {"GET": hypervisors.detail},
+    "/os-hypervisors/statistics": {"GET": hypervisors.statistics},
+    "/os-hypervisors/{hypervisor_id}": {"GET": hypervisors.show},
+    "/limits": {"GET": limits.index},
+    # Glance-shaped image catalog, see minova.api.openstack.compute.images.
+    "/images": {"GET": images.index},
+    "/images/{image_id}": {"GET": images.show},
+    "/v2/images": {"GET": images.index},
+    "/v2/images/{image_id}": {"GET": images.show},
 }
 
 

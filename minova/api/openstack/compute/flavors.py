@@ -1,0 +1,125 @@
+"""``/flavors``: list, detail, show; create and delete for admins."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from minova import exception
+from minova.api.openstack import common
+from minova.api.openstack import wsgi_util
+from minova.api.openstack.compute.schemas import flavors as schema
+from minova.api.openstack.compute.views import flavors as views
+from minova.db import flavors as db_flavors
+from minova.objects import flavor as flavor_obj
+
+# API sort key -> column; Nova takes the column names themselves.
+_SORT_KEYS = {key: key for key in db_flavors.SORT_KEYS}
+
+
+def _int_param(req: wsgi_util.APIRequest, name: str) -> int | None:
+    text = req.GET.get(name)
+    if text is None:
+        return None
+    try:
+        value = int(text)
+    except ValueError as exc:
+        raise exception.ValidationError(
+            field=name, reason="%r is not an integer" % text) from exc
+    if value < 0:
+        raise exception.ValidationError(field=name, reason="must be >= 0")
+    return value
+
+
+def _is_public(req: wsgi_util.APIRequest) -> bool | None:
+    """Public flavors for users; admins may ask for all or private ones
+    (``is_public=none|false``), as in Nova."""
+    if not req.context.is_admin:
+        return True
+    text = req.GET.get("is_public")
+    if text is None:
+        return True
+    if text.lower() == "none":
+        return None
+    return common.is_true(text)
+
+
+def _list(req: wsgi_util.APIRequest, view: Any) -> Any:
+    context = req.context
+    req.deps.policy.authorize(context, "os_compute_api:flavors:index")
+    limit, marker = common.limit_and_marker(req)
+    sort_key = req.GET.get("sort_key", "flavorid")
+    sort_dir = req.GET.get("sort_dir", "asc")
+    if sort_key not in _SORT_KEYS:
+        raise exception.InvalidSortKey(key=sort_key)
+    if sort_dir not in ("asc", "desc"):
+        raise exception.ValidationError(
+            field="sort_dir", reason="%r is not one of asc, desc" % sort_dir)
+    flavors = flavor_obj.FlavorList.get_all(
+        context, is_public=_is_public(req),
+        min_memory_mb=_int_param(req, "minRam"),
+        min_root_gb=_int_param(req, "minDisk"),
+        sort_key=_SORT_KEYS[sort_key], sort_dir=sort_dir, limit=limit,
+        marker=marker)
+    items = [view(req, flavor) for flavor in flavors]
+    body: dict = {"flavors": items}
+    next_links = common.collection_links(req, items, limit, "flavors")
+    if next_links:
+        body["flavors_links"] = next_links
+    return wsgi_util.json_response(body)
+
+
+def index(req: wsgi_util.APIRequest) -> Any:
+    return _list(req, views.basic)
+
+
+def detail(req: wsgi_util.APIRequest) -> Any:
+    return _list(req, views.detail)
+
+
+def show(req: wsgi_util.APIRequest, flavor_id: str) -> Any:
+    context = req.context
+    req.deps.policy.authorize(context, "os_compute_api:flavors:show")
+    flavor = flavor_obj.Flavor.get_by_flavor_id(context, flavor_id)
+    return wsgi_util.json_response({"flavor": views.detail(req, flavor)})
+
+
+def _number(body: dict, field: str, minimum: int, default: int = 0) -> int:
+    value = int(body.get(field, default))
+    if value < minimum:
+        raise exception.ValidationError(
+            field="flavor/%s" % field,
+            reason="%s is less than the minimum of %s" % (value, minimum))
+    return value
+
+
+def create(req: wsgi_util.APIRequest) -> Any:
+    context = req.context
+    req.deps.policy.authorize(context, "os_compute_api:os-flavor-manage:"
+                                       "create")
+    body = req.validated(schema.create)["flavor"]
+    flavorid = body.get("id")
+    flavor = flavor_obj.Flavor(
+        context=context,
+        flavorid=str(flavorid) if flavorid is not None
+        else str(uuid.uuid4()),
+        name=body["name"],
+        memory_mb=_number(body, "ram", 1),
+        vcpus=_number(body, "vcpus", 1),
+        root_gb=_number(body, "disk", 0),
+        ephemeral_gb=_number(body, "OS-FLV-EXT-DATA:ephemeral", 0),
+        swap=_number(body, "swap", 0),
+        rxtx_factor=float(body.get("rxtx_factor", 1.0)),
+        is_public=common.is_true(
+            str(body.get("os-flavor-access:is_public", True))))
+    flavor.create()
+    return wsgi_util.json_response({"flavor": views.detail(req, flavor)})
+
+
+def delete(req: wsgi_util.APIRequest, flavor_id: str) -> Any:
+    context = req.context
+    req.deps.policy.authorize(context, "os_compute_api:os-flavor-manage:"
+                                       "delete")
+    flavor = flavor_obj.Flavor.get_by_flavor_id(context, flavor_id)
+    flavor.destroy()
+    return wsgi_util.empty_response(202)

@@ -1,0 +1,2 @@
+"""JSON Schemas of the compute API's request bodies, one module per
+resource."""

@@ -1,0 +1,261 @@
+"""``/servers``: create, list (brief and detail), show, rename, delete.
+
+A user works on their own project's servers only: another project's
+server is a 404, as if it did not exist. Admins see their own project's
+servers too, and every project's with ``all_tenants``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from oslo_utils import timeutils
+
+from minova import exception
+from minova.api.openstack import common
+from minova.api.openstack import wsgi_util
+from minova.api.openstack.compute import images
+from minova.api.openstack.compute.schemas import servers as schema
+from minova.api.openstack.compute.views import servers as views
+from minova.objects import flavor as flavor_obj
+
+# Filters only admins may use; users' are ignored, as Nova ignores them.
+_ADMIN_FILTERS = ("host", "node", "project_id", "tenant_id")
+
+
+def target(instance: Any) -> dict:
+    return {"project_id": instance.project_id, "user_id": instance.user_id}
+
+
+def get_instance(req: wsgi_util.APIRequest, server_id: str,
+                 expected_attrs: list | None = None) -> Any:
+    """The server if the caller may see it; ``InstanceNotFound`` if it
+    does not exist or belongs to another project."""
+    context = req.context
+    instance = req.deps.compute_api.get(context, server_id,
+                                        expected_attrs=expected_attrs)
+    if not context.is_admin and instance.project_id != context.project_id:
+        raise exception.InstanceNotFound(instance_id=server_id)
+    return instance
+
+
+# List ---------------------------------------------------------------------
+
+def _read_deleted(req: wsgi_util.APIRequest) -> str:
+    """'yes' with changes-since (clients learn of deletions that way),
+    'only' for an admin's deleted=true, else 'no'."""
+    if "changes-since" in req.GET:
+        return "yes"
+    if req.context.is_admin and common.is_true(req.GET.get("deleted")):
+        return "only"
+    return "no"
+
+
+def _status_filters(req: wsgi_util.APIRequest) -> dict | None:
+    """The vm/task state filters ``status`` means; None if it matches
+    nothing (an empty list before 2.38, a 400 from it)."""
+    statuses = req.GET.getall("status")
+    if not statuses:
+        return {}
+    vm: set[str] = set()
+    tasks: set[str] | None = set()
+    for status in statuses:
+        vm_states, task_states = common.states_from_status(status)
+        if not vm_states:
+            if req.api_version.matches("2.38"):
+                raise exception.ValidationError(
+                    field="status", reason="invalid status value %s"
+                    % status)
+            return None
+        vm.update(vm_states)
+        tasks = None if tasks is None or task_states is None \
+            else tasks | set(task_states)
+    filters: dict = {"vm_state": sorted(vm)}
+    if tasks is not None:
+        filters["task_state"] = sorted(tasks)
+    return filters
+
+
+def _changes_since(req: wsgi_util.APIRequest) -> Any:
+    text = req.GET["changes-since"]
+    try:
+        return timeutils.normalize_time(timeutils.parse_isotime(text))
+    except ValueError as exc:
+        raise exception.ValidationError(
+            field="changes-since", reason="%r is not an ISO 8601 time"
+            % text) from exc
+
+
+def _flavor_filter(req: wsgi_util.APIRequest) -> int | None:
+    """The flavors table id for the ``flavor`` filter (a flavorid);
+    None if there is no such flavor (no server can match)."""
+    try:
+        return flavor_obj.Flavor.get_by_flavor_id(
+            req.context, req.GET["flavor"]).id
+    except exception.FlavorNotFound:
+        return None
+
+
+def _all_tenants(req: wsgi_util.APIRequest, rule: str) -> bool:
+    if "all_tenants" not in req.GET:
+        return False
+    value = req.GET["all_tenants"]
+    # A bare ?all_tenants means true, as in Nova.
+    wanted = value == "" or common.is_true(value)
+    if wanted:
+        req.deps.policy.authorize(req.context, rule + ":get_all_tenants")
+    return wanted
+
+
+def _filters(req: wsgi_util.APIRequest, rule: str) -> dict | None:
+    context, params = req.context, req.GET
+    filters = _status_filters(req)
+    if filters is None:
+        return None
+    for name in ("name", "image"):
+        if params.get(name):
+            filters["image_ref" if name == "image" else name] = params[name]
+    if "flavor" in params:
+        filters["flavor_id"] = _flavor_filter(req)
+        if filters["flavor_id"] is None:
+            return None
+    if "changes-since" in params:
+        filters["changes-since"] = _changes_since(req)
+    all_tenants = _all_tenants(req, rule)
+    if context.is_admin:
+        filters.update(_admin_filters(params))
+    if not all_tenants and "project_id" not in filters:
+        filters["project_id"] = context.project_id
+    return filters
+
+
+def _admin_filters(params: Any) -> dict:
+    filters = {}
+    for name in _ADMIN_FILTERS:
+        if params.get(name):
+            key = "project_id" if name == "tenant_id" else name
+            filters[key] = params[name]
+    return filters
+
+
+def _list(req: wsgi_util.APIRequest, detail: bool) -> Any:
+    context = req.context
+    rule = "os_compute_api:servers:%s" % ("detail" if detail else "index")
+    req.deps.policy.authorize(context, rule)
+    limit, marker = common.limit_and_marker(req)
+    sort_keys, sort_dirs = common.sort_params(req, "created_at", "desc")
+    filters = _filters(req, rule)
+    instances: Any = []
+    if filters is not None:
+        list_context = context
+        read_deleted = _read_deleted(req)
+        if read_deleted != "no":
+            list_context = context.from_dict(
+                context.to_dict(), db=context.db,
+                indirection_api=context.indirection_api)
+            list_context.read_deleted = read_deleted
+        instances = req.deps.compute_api.get_all(
+            list_context, filters, limit=limit, marker=marker,
+            sort_keys=sort_keys, sort_dirs=sort_dirs,
+            expected_attrs=["fault"] if detail else None)
+    viewer = views.Viewer(req)
+    show = viewer.detail if detail else viewer.basic
+    items = [show(instance) for instance in instances]
+    body: dict = {"servers": items}
+    path = "servers/detail" if detail else "servers"
+    next_links = common.collection_links(req, items, limit, path)
+    if next_links:
+        body["servers_links"] = next_links
+    return wsgi_util.json_response(body)
+
+
+def index(req: wsgi_util.APIRequest) -> Any:
+    return _list(req, detail=False)
+
+
+def detail(req: wsgi_util.APIRequest) -> Any:
+    return _list(req, detail=True)
+
+
+# One server ---------------------------------------------------------------
+
+def show(req: wsgi_util.APIRequest, server_id: str) -> Any:
+    instance = get_instance(req, server_id, expected_attrs=["fault"])
+    req.deps.policy.authorize(req.context, "os_compute_api:servers:show",
+                              target(instance))
+    return wsgi_util.json_response(
+        {"server": views.Viewer(req).detail(instance)})
+
+
+def _ref(value: Any) -> str:
+    """An id from an id or a link to one (``.../flavors/1``)."""
+    return str(value).rstrip("/").rsplit("/", 1)[-1]
+
+
+def _flavor_for_boot(req: wsgi_util.APIRequest, ref: Any) -> Any:
+    try:
+        return flavor_obj.Flavor.get_by_flavor_id(req.context, _ref(ref))
+    except exception.FlavorNotFound as exc:
+        raise exception.FlavorNotFoundForBoot(flavor_id=ref) from exc
+
+
+def _image_for_boot(req: wsgi_util.APIRequest, ref: Any) -> str:
+    try:
+        return images.find(req.deps.conf, str(ref))[0]
+    except exception.ImageNotFound as exc:
+        raise exception.ImageNotFoundForBoot(image_id=ref) from exc
+
+
+def create(req: wsgi_util.APIRequest) -> Any:
+    context = req.context
+    req.deps.policy.authorize(context, "os_compute_api:servers:create")
+    body = req.validated(schema.create_v237
+                         if req.api_version.matches("2.37")
+                         else schema.create)["server"]
+    flavor = _flavor_for_boot(req, body["flavorRef"])
+    image_id = _image_for_boot(req, body["imageRef"])
+    min_count = int(body.get("min_count", 1))
+    max_count = int(body.get("max_count", min_count))
+    instances = req.deps.compute_api.create(
+        context, flavor, image_id, body["name"],
+        metadata=body.get("metadata"),
+        availability_zone=body.get("availability_zone"),
+        key_name=body.get("key_name"), min_count=min_count,
+        max_count=max_count, networks=body.get("networks", "auto"))
+    first = instances[0]
+    response = wsgi_util.json_response(
+        {"server": _created_view(req, first, body)}, status=202)
+    response.headers["Location"] = common.links(
+        req, "servers", first.uuid)[0]["href"]
+    return response
+
+
+def _created_view(req: wsgi_util.APIRequest, instance: Any,
+                  body: dict) -> dict:
+    view = views.Viewer(req).created(instance)
+    # Addresses come when the server is built; "none" is known now.
+    if body.get("networks", "auto") != "none":
+        view["security_groups"] = [{"name": "default"}]
+    return view
+
+
+def update(req: wsgi_util.APIRequest, server_id: str) -> Any:
+    context = req.context
+    instance = get_instance(req, server_id)
+    req.deps.policy.authorize(context, "os_compute_api:servers:update",
+                              target(instance))
+    body = req.validated(schema.update)["server"]
+    if "name" in body:
+        instance = req.deps.compute_api.update(
+            context, instance, display_name=body["name"])
+    return wsgi_util.json_response(
+        {"server": views.Viewer(req).detail(instance)})
+
+
+def delete(req: wsgi_util.APIRequest, server_id: str) -> Any:
+    context = req.context
+    instance = get_instance(req, server_id)
+    req.deps.policy.authorize(context, "os_compute_api:servers:delete",
+                              target(instance))
+    req.deps.compute_api.delete(context, instance)
+    return wsgi_util.empty_response(204)

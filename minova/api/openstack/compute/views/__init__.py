@@ -1,0 +1,1 @@
+"""How the compute API shows its resources, one module per resource."""

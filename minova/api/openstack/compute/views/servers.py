@@ -1,0 +1,203 @@
+"""Servers as Nova shows them, for the microversion asked."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from minova.api.openstack import common
+from minova.api.openstack import wsgi_util
+from minova.api.openstack.compute.views import flavors as flavor_views
+from minova.objects import service as service_obj
+
+COMPUTE_BINARY = "minova-compute"
+_PROGRESS_STATUSES = ("ACTIVE", "BUILD")
+_FAULT_STATUSES = ("ERROR", "DELETED")
+
+
+class Viewer:
+    """Builds server views for one request; caches what a list shares
+    (policy answers, the compute services for ``host_status``)."""
+
+    def __init__(self, req: wsgi_util.APIRequest) -> None:
+        self.req = req
+        policy, context = req.deps.policy, req.context
+        target = {"project_id": context.project_id}
+        self.show_extended = _allowed(
+            policy, context, "os_compute_api:os-extended-server-attributes",
+            target)
+        self.show_host_status = (
+            req.api_version.matches("2.16") and _allowed(
+                policy, context, "os_compute_api:servers:show:host_status",
+                target))
+        self._services: dict[str, Any] | None = None
+
+    def basic(self, instance: Any) -> dict:
+        return {"id": instance.uuid, "name": instance.display_name,
+                "links": common.links(self.req, "servers", instance.uuid)}
+
+    def created(self, instance: Any) -> dict:
+        """What ``POST /servers`` answers (202)."""
+        return {"id": instance.uuid,
+                "links": common.links(self.req, "servers", instance.uuid),
+                "OS-DCF:diskConfig": "MANUAL"}
+
+    def detail(self, instance: Any) -> dict:
+        status = common.status_from_state(instance.vm_state,
+                                          instance.task_state)
+        view = self.basic(instance)
+        view.update(_core(self.req, instance, status))
+        view.update(_extended_states(instance))
+        if not _no_network(instance):
+            view["security_groups"] = [{"name": "default"}]
+        if status in _PROGRESS_STATUSES:
+            view["progress"] = 0  # as Nova: only migrations move it
+        if status in _FAULT_STATUSES:
+            fault = _fault(self.req, instance)
+            if fault is not None:
+                view["fault"] = fault
+        if self.show_extended:
+            view.update(_server_attributes(self.req, instance))
+        if self.show_host_status:
+            view["host_status"] = self._host_status(instance)
+        return view
+
+    def _host_status(self, instance: Any) -> str:
+        if not instance.host:
+            return ""
+        if self._services is None:
+            services = service_obj.ServiceList.get_all(
+                self.req.context, binary=COMPUTE_BINARY)
+            self._services = {s.host: s for s in services}
+        service = self._services.get(instance.host)
+        if service is None:
+            return "UNKNOWN"
+        if not self.req.deps.servicegroup.is_up(service):
+            return "DOWN"
+        return "MAINTENANCE" if service.disabled else "UP"
+
+
+def _allowed(policy: Any, context: Any, rule: str, target: dict) -> bool:
+    try:
+        policy.authorize(context, rule, target)
+    except Exception:  # noqa: BLE001 - Forbidden means "do not show"
+        return False
+    return True
+
+
+def _no_network(instance: Any) -> bool:
+    return not instance.network_info
+
+
+def _core(req: wsgi_util.APIRequest, instance: Any, status: str) -> dict:
+    version = req.api_version
+    view = {
+        "status": status,
+        "tenant_id": instance.project_id,
+        "user_id": instance.user_id,
+        "metadata": dict(instance.metadata or {}),
+        "hostId": _host_id(instance),
+        "image": _image(req, instance),
+        "flavor": _flavor(req, instance),
+        "created": common.isotime(instance.created_at),
+        "updated": common.isotime(instance.updated_at
+                                  or instance.created_at),
+        "addresses": addresses(instance.network_info),
+        "accessIPv4": "",
+        "accessIPv6": "",
+        "OS-DCF:diskConfig": "MANUAL",
+        "OS-EXT-AZ:availability_zone": instance.availability_zone or "",
+        "config_drive": "",
+        "key_name": instance.key_name,
+        "OS-SRV-USG:launched_at": common.plain_time(instance.launched_at),
+        "OS-SRV-USG:terminated_at": common.plain_time(
+            instance.terminated_at),
+        "os-extended-volumes:volumes_attached": [],
+    }
+    if version.matches("2.9"):
+        view["locked"] = False  # nothing in minova locks a server
+    if version.matches("2.19"):
+        view["description"] = None
+    if version.matches("2.26"):
+        view["tags"] = []
+    return view
+
+
+def _extended_states(instance: Any) -> dict:
+    return {
+        "OS-EXT-STS:vm_state": instance.vm_state,
+        "OS-EXT-STS:task_state": instance.task_state,
+        "OS-EXT-STS:power_state": instance.power_state,
+    }
+
+
+def _server_attributes(req: wsgi_util.APIRequest, instance: Any) -> dict:
+    view = {
+        "OS-EXT-SRV-ATTR:host": instance.host,
+        "OS-EXT-SRV-ATTR:hypervisor_hostname": instance.node,
+        "OS-EXT-SRV-ATTR:instance_name": "instance-%08x" % instance.id,
+    }
+    if req.api_version.matches("2.3"):
+        view.update({
+            "OS-EXT-SRV-ATTR:hostname": instance.hostname,
+            "OS-EXT-SRV-ATTR:reservation_id": "",
+            "OS-EXT-SRV-ATTR:launch_index": 0,
+            "OS-EXT-SRV-ATTR:kernel_id": "",
+            "OS-EXT-SRV-ATTR:ramdisk_id": "",
+            "OS-EXT-SRV-ATTR:root_device_name": None,
+            "OS-EXT-SRV-ATTR:user_data": None,
+        })
+    return view
+
+
+def _host_id(instance: Any) -> str:
+    """Nova's hostId: the same for one project's servers on one host,
+    without revealing the host's name."""
+    if not instance.host:
+        return ""
+    text = "%s%s" % (instance.project_id, instance.host)
+    return hashlib.sha224(text.encode()).hexdigest()
+
+
+def _image(req: wsgi_util.APIRequest, instance: Any) -> Any:
+    if not instance.image_ref:
+        return ""
+    return {"id": instance.image_ref,
+            "links": common.bookmark(req, "images", instance.image_ref)}
+
+
+def _flavor(req: wsgi_util.APIRequest, instance: Any) -> dict:
+    flavor = instance.flavor
+    if req.api_version.matches("2.47"):
+        return flavor_views.embedded(flavor) if flavor is not None else {}
+    flavorid = flavor.flavorid if flavor is not None else ""
+    return {"id": flavorid,
+            "links": common.bookmark(req, "flavors", flavorid)}
+
+
+def _fault(req: wsgi_util.APIRequest, instance: Any) -> dict | None:
+    fault = instance.fault if instance.obj_attr_is_set("fault") else None
+    if fault is None:
+        return None
+    view = {"code": fault.code, "message": fault.message,
+            "created": common.isotime(fault.created_at)}
+    if fault.details and (req.context.is_admin or fault.code != 500):
+        view["details"] = fault.details
+    return view
+
+
+def addresses(network_info: list | None) -> dict:
+    """``{network: [{version, addr, OS-EXT-IPS:type, ...:mac_addr}]}``."""
+    result: dict[str, list] = {}
+    for vif in network_info or []:
+        address = vif.get("address") or vif.get("addr")
+        if not address:
+            continue
+        network = vif.get("label") or vif.get("network") or "private"
+        result.setdefault(network, []).append({
+            "version": 6 if ":" in address else 4,
+            "addr": address,
+            "OS-EXT-IPS:type": vif.get("type") or "fixed",
+            "OS-EXT-IPS-MAC:mac_addr": vif.get("mac"),
+        })
+    return result
