@@ -1,0 +1,129 @@
+"""Schema migrations and the minova-manage commands around them."""
+
+from __future__ import annotations
+
+import datetime
+import os
+import subprocess
+import sys
+
+import pytest
+import sqlalchemy as sa
+from alembic import autogenerate
+from alembic import migration as alembic_migration
+from oslo_utils import timeutils
+
+from minova.db import api as db_api
+from minova.db import migration
+from minova.db import models
+from minova.db import services as db_services
+
+MANAGE = os.path.join(os.path.dirname(sys.executable), "minova-manage")
+
+
+@pytest.fixture
+def database(tmp_path):
+    db = db_api.Database("sqlite:///%s/minova.sqlite" % tmp_path)
+    yield db
+    db.dispose()
+
+
+def test_empty_database_has_no_version(database):
+    assert migration.db_version(database) is None
+    assert migration.head_version() is not None
+
+
+def test_sync_twice_is_idempotent_and_keeps_data(database):
+    head = migration.head_version()
+    assert migration.db_sync(database) == head
+    db_services.create(database, {"host": "h", "binary": "minova-x",
+                                  "topic": "x"})
+    tables = set(sa.inspect(database.engine).get_table_names())
+    assert migration.db_sync(database) == head
+    assert set(sa.inspect(database.engine).get_table_names()) == tables
+    [row] = db_services.get_all(database)
+    assert (row.host, row.binary) == ("h", "minova-x")
+
+
+def test_models_and_migrations_agree(database):
+    migration.db_sync(database)
+    with database.engine.connect() as connection:
+        context = alembic_migration.MigrationContext.configure(
+            connection, opts={"compare_type": True,
+                              "compare_server_default": True})
+        diff = autogenerate.compare_metadata(context, models.Base.metadata)
+    assert diff == [], "models and migrations differ; add a migration"
+
+
+def test_migrations_create_every_model_table(database):
+    migration.db_sync(database)
+    tables = set(sa.inspect(database.engine).get_table_names())
+    assert set(models.Base.metadata.tables) <= tables
+    assert "alembic_version" in tables
+
+
+# minova-manage, as an operator runs it ------------------------------------
+
+@pytest.fixture
+def config_file(tmp_path):
+    path = tmp_path / "minova.conf"
+    path.write_text(
+        "[DEFAULT]\nstate_path = %(tmp)s\nservice_down_time = 60\n"
+        "[database]\nconnection = sqlite:///%(tmp)s/minova.sqlite\n"
+        % {"tmp": tmp_path})
+    return path
+
+
+def _manage(config_file, *args, check=True):
+    result = subprocess.run([MANAGE, "--config-file", str(config_file),
+                             *args], capture_output=True, text=True,
+                            timeout=60)
+    if check:
+        assert result.returncode == 0, result.stderr
+    return result
+
+
+def test_manage_db_sync_and_version(config_file, database):
+    assert _manage(config_file, "db", "version").stdout.strip() == \
+        "None (empty database)"
+    head = migration.head_version()
+    first = _manage(config_file, "db", "sync").stdout
+    assert first.startswith("Database is at revision %s" % head)
+    second = _manage(config_file, "db", "sync").stdout
+    assert second.startswith("Database is at revision %s" % head)
+    assert _manage(config_file, "db", "version").stdout.strip() == head
+    assert migration.db_version(database) == head
+
+
+def test_manage_service_list_and_delete(config_file, database):
+    _manage(config_file, "db", "sync")
+    now = timeutils.utcnow()
+    up = db_services.create(database, {"host": "node1",
+                                       "binary": "minova-compute",
+                                       "topic": "compute"})
+    db_services.heartbeat(database, up.id)
+    stale = db_services.create(database, {
+        "host": "node2", "binary": "minova-compute", "topic": "compute",
+        "disabled": True, "disabled_reason": "broken"})
+    db_services.update(database, stale.id, {
+        "updated_at": now - datetime.timedelta(seconds=600)})
+
+    lines = _manage(config_file, "service", "list").stdout.splitlines()
+    assert lines[0].split() == ["Id", "Binary", "Host", "Status", "State",
+                                "Updated", "At", "Forced", "down"]
+    rows = {line.split()[2]: line.split() for line in lines[1:]}
+    assert set(rows) == {"node1", "node2"}
+    assert rows["node1"][:5] == [str(up.id), "minova-compute", "node1",
+                                 "enabled", "up"]
+    assert rows["node2"][:5] == [str(stale.id), "minova-compute", "node2",
+                                 "disabled", "down"]
+    assert rows["node1"][-1] == "False"
+
+    result = _manage(config_file, "service", "delete", str(stale.id))
+    assert result.stdout.strip() == "Deleted service %d" % stale.id
+    assert [row.host for row in db_services.get_all(database)] == ["node1"]
+    result = _manage(config_file, "service", "delete", str(stale.id),
+                     check=False)
+    assert result.returncode == 1
+    assert "Service %d could not be found" % stale.id in result.stderr
+
