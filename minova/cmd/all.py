@@ -9,7 +9,11 @@ is created or upgraded at start.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from oslo_config import cfg
+from oslo_service import service as os_service
 
 from minova import config
 from minova import service
@@ -34,18 +38,58 @@ def set_embedded_defaults(conf: cfg.ConfigOpts) -> None:
     conf.set_default("workers", 1, group="conductor")
 
 
+class BuiltAtStart(os_service.Service):
+    """A service constructed when it starts rather than before.
+
+    Constructing a compute waits until a conductor answers a ping; in this
+    process the conductor only answers once the launcher has started it.
+    """
+
+    def __init__(self, factory: Callable[[], Any]) -> None:
+        super().__init__()
+        self._factory = factory
+        self.service: Any = None
+
+    def start(self) -> None:
+        self.service = self._factory()
+        self.service.start()
+
+    def stop(self, graceful: bool = True) -> None:
+        if self.service is not None:
+            self.service.stop(graceful)
+        super().stop(graceful)
+
+    def wait(self) -> None:
+        if self.service is not None:
+            self.service.wait()
+        super().wait()
+
+    def reset(self) -> None:
+        if self.service is not None:
+            self.service.reset()
+
+
 def build_services(conf: cfg.ConfigOpts, transport: object,
                    db: object) -> list:
-    """The services minova-all runs, in start order."""
+    """The services minova-all runs, in start order: conductor, scheduler,
+    one compute (without database access, as in a real deployment) and
+    the APIs."""
     conductor = service.Service.create(conf, transport,
                                        binary="minova-conductor",
                                        topic=conf.conductor.topic,
                                        manager=conf.conductor.manager, db=db)
+    scheduler = service.Service.create(conf, transport,
+                                       binary="minova-scheduler",
+                                       topic=conf.scheduler.topic,
+                                       manager=conf.scheduler.manager, db=db)
+    compute = BuiltAtStart(lambda: service.Service.create(
+        conf, transport, binary="minova-compute", topic=conf.compute.topic,
+        manager=conf.compute.manager, db_allowed=False))
     environ = api_deps.build(conf, transport, db).environ()
     apis = [service.WSGIService(conf, transport, name, db=db,
                                 app_environ=environ)
             for name in conf.enabled_apis]
-    return [conductor, *apis]
+    return [conductor, scheduler, compute, *apis]
 
 
 def main() -> None:

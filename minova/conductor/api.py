@@ -42,6 +42,17 @@ class LocalAPI:
     def service_heartbeat(self, context: Any, service_id: int) -> Any:
         return self._manager.service_heartbeat(context, service_id)
 
+    def compute_node_get_or_create(self, context: Any, host: str,
+                                   nodename: str, values: dict) -> Any:
+        return self._manager.compute_node_get_or_create(context, host,
+                                                        nodename, values)
+
+    def instance_get_all_by_host(self, context: Any, host: str) -> Any:
+        return self._manager.instance_get_all_by_host(context, host)
+
+    def instance_get_by_uuid(self, context: Any, uuid: str) -> Any:
+        return self._manager.instance_get_by_uuid(context, uuid)
+
 
 class _ExceptionUnwrapper:
     """Calls the manager as RPC would, raising what RPC would raise.

@@ -3,15 +3,31 @@
 from __future__ import annotations
 
 import copy
+import logging
 from typing import Any
 
 import oslo_messaging as messaging
+from oslo_utils import uuidutils
 from oslo_versionedobjects import base as ovo_base
 
 from minova import exception
 from minova import manager
+from minova.compute import rpcapi as compute_rpcapi
+from minova.compute import task_states
+from minova.compute import vm_states
 from minova.objects import base as objects_base
+from minova.objects import compute_node as compute_node_obj
+from minova.objects import instance as instance_obj
 from minova.objects import service as service_obj
+from minova.scheduler import rpcapi as scheduler_rpcapi
+
+LOG = logging.getLogger(__name__)
+
+# What an object method may raise on purpose when a compute races an API
+# action (the instance is gone, its task_state moved on): no traceback in
+# the conductor's log for those, the caller handles them.
+_OBJECT_EXPECTED = (exception.NotFound, exception.Conflict,
+                    exception.Invalid)
 
 
 class ConductorManager(manager.Manager):
@@ -21,7 +37,7 @@ class ConductorManager(manager.Manager):
     this service's database.
     """
 
-    target = messaging.Target(version="1.0")
+    target = messaging.Target(version="1.1")
     service_name = "conductor"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -29,9 +45,7 @@ class ConductorManager(manager.Manager):
         self.additional_endpoints.extend(self._task_endpoints())
 
     def _task_endpoints(self) -> list:
-        # The ComputeTaskManager (namespace compute_task) joins here once
-        # the build workflow exists.
-        return []
+        return [ComputeTaskManager(self.conf, self.transport, self.host)]
 
     @messaging.expected_exceptions(exception.HostBinaryNotFound)
     def service_get_by_host_and_binary(self, context: Any, host: str,
@@ -52,6 +66,36 @@ class ConductorManager(manager.Manager):
         service.heartbeat()
         return service
 
+    @messaging.expected_exceptions(exception.ComputeNodeExists)
+    def compute_node_get_or_create(self, context: Any, host: str,
+                                   nodename: str, values: dict) -> Any:
+        """The node's row, created with ``values`` if it has none yet."""
+        try:
+            return compute_node_obj.ComputeNode.get_by_host_and_nodename(
+                context, host, nodename)
+        except exception.ComputeHostNotFound:
+            pass
+        node = compute_node_obj.ComputeNode(context, **values)
+        node.update({"uuid": uuidutils.generate_uuid(), "host": host,
+                     "hypervisor_hostname": nodename})
+        try:
+            node.create()
+        except exception.ComputeNodeExists:
+            # Another worker of the same compute won the race.
+            return compute_node_obj.ComputeNode.get_by_host_and_nodename(
+                context, host, nodename)
+        LOG.info("Created the compute node record of %s (%s)", host,
+                 nodename)
+        return node
+
+    def instance_get_all_by_host(self, context: Any, host: str) -> Any:
+        return instance_obj.InstanceList.get_by_host(context, host)
+
+    @messaging.expected_exceptions(exception.InstanceNotFound)
+    def instance_get_by_uuid(self, context: Any, uuid: str) -> Any:
+        return instance_obj.Instance.get_by_uuid(context, uuid)
+
+    @messaging.expected_exceptions(*_OBJECT_EXPECTED)
     def object_class_action_versions(self, context: Any, objname: str,
                                      objmethod: str, object_versions: dict,
                                      args: tuple, kwargs: dict) -> Any:
@@ -64,6 +108,7 @@ class ConductorManager(manager.Manager):
                 version_manifest=object_versions)
         return result
 
+    @messaging.expected_exceptions(*_OBJECT_EXPECTED)
     def object_action(self, context: Any, objinst: Any, objmethod: str,
                       args: tuple, kwargs: dict) -> tuple:
         """Run ``objinst.objmethod`` here; return (changes, result).
@@ -90,3 +135,65 @@ class ConductorManager(manager.Manager):
         return objinst.obj_to_primitive(target_version=target,
                                         version_manifest=copy.copy(
                                             object_versions))
+
+
+class ComputeTaskManager:
+    """Workflows that span services (namespace ``compute_task``): the
+    server side of ``minova.conductor.rpcapi.ComputeTaskAPI``."""
+
+    target = messaging.Target(namespace="compute_task", version="1.0")
+
+    def __init__(self, conf: Any, transport: Any, host: str) -> None:
+        self.conf = conf
+        self.host = host
+        self.scheduler_client = scheduler_rpcapi.SchedulerAPI(conf,
+                                                              transport)
+        self.compute_rpcapi = compute_rpcapi.ComputeAPI(conf, transport)
+
+    def build_instances(self, context: Any, instances: list,
+                        request_spec: dict,
+                        requested_networks: Any = None) -> None:
+        """Ask the scheduler for hosts, then have each host build its
+        instance; with no host, the instances go to ERROR with a fault."""
+        uuids = [instance.uuid for instance in instances]
+        try:
+            selections = self.scheduler_client.select_destinations(
+                context, request_spec, uuids)
+        except (exception.NoValidHost, messaging.MessagingTimeout) as exc:
+            LOG.warning("Failed to schedule instances %s: %s", uuids,
+                        _message(exc))
+            for instance in instances:
+                _set_error_with_fault(context, instance, exc)
+            return
+        for instance, selection in zip(instances, selections, strict=True):
+            self.compute_rpcapi.build_and_run_instance(
+                context, instance, host=selection["host"],
+                node=selection["nodename"], request_spec=request_spec,
+                filter_properties={
+                    "availability_zone": selection["availability_zone"]},
+                requested_networks=requested_networks)
+
+
+def _message(exc: Exception) -> str:
+    if isinstance(exc, exception.MinovaException):
+        return exc.format_message()
+    return "%s: %s" % (type(exc).__name__, exc)
+
+
+def _set_error_with_fault(context: Any, instance: Any,
+                          exc: Exception) -> None:
+    """ERROR with no task, and a fault saying why (unless the instance
+    was deleted or moved on meanwhile)."""
+    instance.vm_state = vm_states.ERROR
+    instance.task_state = None
+    try:
+        instance.save(expected_task_state=[task_states.SCHEDULING])
+    except (exception.InstanceNotFound,
+            exception.UnexpectedTaskStateError) as race:
+        LOG.info("Not marking instance %s as failed: %s", instance.uuid,
+                 race.format_message())
+        return
+    fault = instance_obj.InstanceFault(
+        context, instance_uuid=instance.uuid,
+        code=getattr(exc, "code", 500), message=_message(exc))
+    fault.create()

@@ -1,0 +1,348 @@
+"""minova-compute: runs instances on its hypervisor through a virt driver.
+
+The compute may not use the database: instance objects it receives save
+themselves through the conductor (their context's ``indirection_api``),
+and lookups are explicit conductor calls. Actions on one instance are
+serialized by a lock on its uuid, so a delete waits for a build in flight.
+
+States follow Nova: a build goes BUILDING/scheduling -> BUILDING/spawning
+-> ACTIVE (power RUNNING); stop ACTIVE/powering-off -> STOPPED (SHUTDOWN);
+start STOPPED/powering-on -> ACTIVE; reboot ACTIVE/rebooting[_hard] ->
+ACTIVE; delete */deleting -> DELETED. A failed build is ERROR with a
+fault and no host; a failed stop, start or reboot leaves a fault and
+clears the task.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import traceback
+from typing import Any
+
+import eventlet
+import oslo_messaging as messaging
+from oslo_concurrency import lockutils
+from oslo_service import periodic_task
+from oslo_utils import timeutils
+
+from minova import conductor
+from minova import context as minova_context
+from minova import exception
+from minova import manager
+from minova.compute import power_state
+from minova.compute import resource_tracker
+from minova.compute import task_states
+from minova.compute import vm_states
+from minova.conductor import rpcapi as conductor_rpcapi
+from minova.objects import instance as instance_obj
+from minova.scheduler import rpcapi as scheduler_rpcapi
+from minova.virt import driver as virt_driver
+
+LOG = logging.getLogger(__name__)
+
+# Instance changes the save may lose to a concurrent API action or delete.
+_RACES = (exception.InstanceNotFound, exception.UnexpectedTaskStateError)
+
+
+def _message(exc: Exception) -> str:
+    if isinstance(exc, exception.MinovaException):
+        return exc.format_message()
+    return "%s: %s" % (type(exc).__name__, exc)
+
+
+class ComputeManager(manager.Manager):
+    """Server side of ``minova.compute.rpcapi.ComputeAPI``."""
+
+    target = messaging.Target(version="1.0")
+    service_name = "compute"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.driver = virt_driver.load_compute_driver(self.conf, self.host)
+        # With a database (``[conductor] use_local``) the conductor's work
+        # runs here; without, every read and write is a conductor call.
+        self.conductor_api = conductor.API(self.conf, self.transport,
+                                           use_local=self.db is not None)
+        self._indirection = (None if self.db is not None
+                             else conductor_rpcapi.ConductorAPI(
+                                 self.conf, self.transport))
+        self.scheduler_client = scheduler_rpcapi.SchedulerAPI(
+            self.conf, self.transport)
+        self.rt = resource_tracker.ResourceTracker(
+            self.conf, self.host, self.driver, self.conductor_api)
+        self._released: list[str] = []
+        self._reporter: Any = None
+        self._last_full_update = 0.0
+
+    def _context(self) -> minova_context.RequestContext:
+        return minova_context.get_admin_context(
+            db=self.db, indirection_api=self._indirection)
+
+    # -- start and stop ----------------------------------------------------
+
+    def init_host(self) -> None:
+        """Start the driver and make it agree with the database."""
+        self.driver.init_host(self.host)
+        ctxt = self._context()
+        instances = list(self.conductor_api.instance_get_all_by_host(
+            ctxt, self.host))
+        known = {inst.uuid for inst in instances}
+        for uuid in self.driver.list_instances():
+            if uuid not in known:
+                LOG.info("Destroying instance %s: the hypervisor has it "
+                         "but it was deleted meanwhile", uuid)
+                self.driver.destroy(ctxt, _Stub(uuid))
+        for instance in instances:
+            try:
+                self._init_instance(ctxt, instance)
+            except Exception:
+                LOG.exception("Could not recover instance %s at start",
+                              instance.uuid)
+        self.rt.sync_instances(instances)
+        self.rt.update(ctxt)
+        self._last_full_update = time.monotonic()
+        LOG.info("Compute %s has %d instance(s)", self.host, len(instances))
+
+    def post_start_hook(self) -> None:
+        self._report_soon()
+
+    def cleanup_host(self) -> None:
+        if self._reporter is not None:
+            self._reporter.cancel()
+            self._reporter = None
+
+    def _init_instance(self, ctxt: Any, instance: Any) -> None:
+        """Finish or undo what a restart interrupted (as Nova's
+        ``_init_instance``), and bring back what a fake hypervisor lost."""
+        if instance.task_state == task_states.DELETING:
+            self._delete(ctxt, instance)
+            return
+        if instance.vm_state == vm_states.BUILDING:
+            self._build_failed(ctxt, instance, exception.InstanceSpawnFailed(
+                instance_uuid=instance.uuid,
+                reason="the compute service restarted during the build"))
+            return
+        on_hypervisor = instance.uuid in self.driver.list_instances()
+        if (not on_hypervisor
+                and instance.vm_state in (vm_states.ACTIVE,
+                                          vm_states.STOPPED)):
+            # resume_guests_state_on_host_boot, as Nova calls it.
+            self.driver.spawn(ctxt, instance,
+                              requested_networks=("none" if not
+                                                  instance.network_info
+                                                  else "auto"))
+            if instance.vm_state == vm_states.STOPPED:
+                self.driver.power_off(ctxt, instance)
+        if instance.task_state is not None or not on_hypervisor:
+            instance.task_state = None
+            instance.power_state = self._power_state(instance)
+            instance.save()
+
+    def _power_state(self, instance: Any) -> int:
+        try:
+            return self.driver.get_info(instance).state
+        except exception.InstanceNotFound:
+            return power_state.NOSTATE
+
+    # -- building ----------------------------------------------------------
+
+    def build_and_run_instance(self, context: Any, instance: Any, node: str,
+                               request_spec: dict,
+                               filter_properties: dict | None = None,
+                               requested_networks: Any = None) -> None:
+        with lockutils.lock(instance.uuid):
+            self._build(context, instance, node, filter_properties or {},
+                        requested_networks)
+        self._report_soon()
+
+    def _build(self, context: Any, instance: Any, node: str,
+               filter_properties: dict, requested_networks: Any) -> None:
+        self.rt.claim(instance)
+        instance.host = self.host
+        instance.node = node
+        zone = filter_properties.get("availability_zone")
+        if zone:
+            instance.availability_zone = zone
+        instance.task_state = task_states.SPAWNING
+        try:
+            instance.save(expected_task_state=[task_states.SCHEDULING])
+        except _RACES as exc:
+            LOG.info("Not building instance %s: %s", instance.uuid,
+                     exc.format_message())
+            self._release(instance.uuid)
+            return
+        try:
+            network_info = self.driver.spawn(
+                context, instance, requested_networks=requested_networks)
+        except Exception as exc:
+            LOG.error("Instance %s failed to spawn: %s", instance.uuid,
+                      _message(exc))
+            self._build_failed(context, instance, exc)
+            return
+        instance.update({
+            "vm_state": vm_states.ACTIVE, "task_state": None,
+            "power_state": self._power_state(instance),
+            "launched_at": timeutils.utcnow(),
+            "network_info": network_info,
+        })
+        try:
+            instance.save(expected_task_state=[task_states.SPAWNING])
+        except _RACES as exc:
+            # Deleted while spawning: the delete (queued behind our lock,
+            # or done in the API if it saw no host) cleans up.
+            LOG.info("Instance %s changed while spawning: %s",
+                     instance.uuid, exc.format_message())
+            if isinstance(exc, exception.InstanceNotFound):
+                self.driver.destroy(context, instance)
+                self._release(instance.uuid)
+            return
+        LOG.info("Instance %s is active on %s", instance.uuid, self.host)
+
+    def _build_failed(self, context: Any, instance: Any,
+                      exc: Exception) -> None:
+        """ERROR, no task, no host (it holds nothing here), and a fault."""
+        self.driver.destroy(context, instance)
+        self._release(instance.uuid)
+        expected = instance.task_state
+        instance.update({"vm_state": vm_states.ERROR, "task_state": None,
+                         "power_state": power_state.NOSTATE, "host": None,
+                         "node": None})
+        try:
+            instance.save(expected_task_state=[expected])
+        except _RACES as race:
+            LOG.info("Not marking instance %s as failed: %s",
+                     instance.uuid, race.format_message())
+            return
+        self._add_fault(context, instance, exc)
+
+    def _add_fault(self, context: Any, instance: Any,
+                   exc: Exception) -> None:
+        fault = instance_obj.InstanceFault(
+            context, instance_uuid=instance.uuid,
+            code=getattr(exc, "code", 500), message=_message(exc),
+            details="".join(traceback.format_exception(exc)),
+            host=self.host)
+        try:
+            fault.create()
+        except Exception:
+            LOG.exception("Could not record the fault of instance %s",
+                          instance.uuid)
+
+    def _release(self, instance_uuid: str) -> None:
+        self.rt.release(instance_uuid)
+        self._released.append(instance_uuid)
+
+    # -- other actions -----------------------------------------------------
+
+    def terminate_instance(self, context: Any, instance: Any) -> None:
+        with lockutils.lock(instance.uuid):
+            self._delete(context, instance)
+        self._report_soon()
+
+    def _delete(self, context: Any, instance: Any) -> None:
+        self.driver.destroy(context, instance)
+        self._release(instance.uuid)
+        instance.update({"vm_state": vm_states.DELETED, "task_state": None,
+                         "power_state": power_state.NOSTATE,
+                         "terminated_at": timeutils.utcnow()})
+        try:
+            instance.save()
+            instance.destroy()
+        except exception.InstanceNotFound:
+            pass  # deleted by someone else meanwhile: the end we wanted
+        LOG.info("Instance %s deleted from %s", instance.uuid, self.host)
+
+    def stop_instance(self, context: Any, instance: Any) -> None:
+        self._power_action(context, instance, "stop",
+                           task_states.POWERING_OFF, vm_states.STOPPED,
+                           self.driver.power_off)
+
+    def start_instance(self, context: Any, instance: Any) -> None:
+        self._power_action(context, instance, "start",
+                           task_states.POWERING_ON, vm_states.ACTIVE,
+                           self.driver.power_on)
+
+    def reboot_instance(self, context: Any, instance: Any,
+                        reboot_type: str) -> None:
+        expected = (task_states.REBOOTING_HARD if reboot_type == "HARD"
+                    else task_states.REBOOTING)
+        self._power_action(
+            context, instance, "reboot", expected, vm_states.ACTIVE,
+            lambda ctxt, inst: self.driver.reboot(ctxt, inst, reboot_type))
+
+    def _power_action(self, context: Any, instance: Any, action: str,
+                      expected_task: str, final_vm_state: str,
+                      operation: Any) -> None:
+        """Run ``operation``; then ``final_vm_state`` with no task. If it
+        fails, the task is cleared and a fault says why."""
+        with lockutils.lock(instance.uuid):
+            try:
+                operation(context, instance)
+            except Exception as exc:
+                LOG.error("Could not %s instance %s: %s", action,
+                          instance.uuid, _message(exc))
+                instance.task_state = None
+                instance.power_state = self._power_state(instance)
+                self._save_quietly(instance, expected_task)
+                self._add_fault(context, instance, exc)
+                return
+            instance.update({"vm_state": final_vm_state, "task_state": None,
+                             "power_state": self._power_state(instance)})
+            if self._save_quietly(instance, expected_task):
+                LOG.info("Instance %s: %s done", instance.uuid, action)
+
+    @staticmethod
+    def _save_quietly(instance: Any, expected_task: str) -> bool:
+        try:
+            instance.save(expected_task_state=[expected_task])
+        except _RACES as race:
+            LOG.info("Instance %s moved on meanwhile: %s", instance.uuid,
+                     race.format_message())
+            return False
+        return True
+
+    # -- reporting ---------------------------------------------------------
+
+    def _report_soon(self) -> None:
+        """Write the compute_nodes row and tell the schedulers, once for
+        a burst of changes."""
+        if self._reporter is None:
+            self._reporter = eventlet.spawn_after(
+                self.conf.compute.resource_report_coalesce, self._report)
+
+    def _report(self) -> None:
+        self._reporter = None
+        released, self._released = self._released, []
+        ctxt = self._context()
+        try:
+            self.rt.update(ctxt)
+            self.scheduler_client.update_instance_info(
+                ctxt, self.host, list(self.rt.claims), released)
+        except Exception as exc:
+            LOG.warning("Could not report the resources of %s: %s; the "
+                        "periodic update retries. Check that the conductor "
+                        "runs.", self.host, _message(exc))
+            self._released.extend(released)
+
+    @periodic_task.periodic_task(spacing=1, run_immediately=True)
+    def update_available_resource(self, context: Any) -> None:
+        """Re-read this host's instances and report every
+        ``[compute] update_resources_interval`` seconds."""
+        interval = (self.conf.compute.update_resources_interval
+                    or periodic_task.DEFAULT_INTERVAL)
+        if time.monotonic() - self._last_full_update < interval:
+            return
+        self._last_full_update = time.monotonic()
+        ctxt = self._context()
+        instances = self.conductor_api.instance_get_all_by_host(ctxt,
+                                                                self.host)
+        self.rt.sync_instances(list(instances))
+        self._report()
+
+
+class _Stub:
+    """Just enough of an instance for ``driver.destroy``."""
+
+    def __init__(self, uuid: str) -> None:
+        self.uuid = uuid

@@ -1,0 +1,1 @@
+"""minova-scheduler: picks the compute host each instance boots on."""

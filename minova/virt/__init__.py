@@ -1,0 +1,1 @@
+"""Virt drivers: how minova-compute runs instances on its hypervisor."""

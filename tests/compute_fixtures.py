@@ -1,0 +1,77 @@
+"""Fixtures for the boot path: scheduler, computes and the compute API.
+
+Every service runs in the test process over the test transport; a compute
+is started as in production, without database access.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from oslo_config import cfg
+
+from minova import context as minova_context
+from minova import service
+from minova.compute import api as compute_api_mod
+from minova.db import flavors as db_flavors
+from minova.objects import flavor as flavor_obj
+
+
+def start_scheduler(conf: cfg.ConfigOpts, transport: Any, db: Any,
+                    launched: list) -> service.Service:
+    server = service.Service.create(conf, transport,
+                                    binary="minova-scheduler",
+                                    topic=conf.scheduler.topic,
+                                    manager=conf.scheduler.manager, db=db,
+                                    periodic_enable=False)
+    server.start()
+    launched.append(server)
+    return server
+
+
+def start_compute(conf: cfg.ConfigOpts, transport: Any, launched: list,
+                  host: str = "compute1") -> service.Service:
+    """A minova-compute on ``host`` with no database (``db_allowed``
+    False): everything it reads or writes goes through the conductor."""
+    server = service.Service.create(conf, transport, host=host,
+                                    binary="minova-compute",
+                                    topic=conf.compute.topic,
+                                    manager=conf.compute.manager,
+                                    db_allowed=False, periodic_enable=False)
+    server.start()
+    launched.append(server)
+    return server
+
+
+@pytest.fixture
+def scheduler(conf: cfg.ConfigOpts, transport: Any, db: Any,
+              conductor: service.Service,
+              launched: list) -> service.Service:
+    return start_scheduler(conf, transport, db, launched)
+
+
+@pytest.fixture
+def compute(conf: cfg.ConfigOpts, transport: Any,
+            scheduler: service.Service, launched: list) -> service.Service:
+    return start_compute(conf, transport, launched)
+
+
+@pytest.fixture
+def compute_api(conf: cfg.ConfigOpts, transport: Any,
+                conductor: service.Service) -> compute_api_mod.API:
+    return compute_api_mod.API(conf, transport)
+
+
+@pytest.fixture
+def user_context(db: Any) -> minova_context.RequestContext:
+    """A non-admin user of project 'demo', as the API would build it."""
+    return minova_context.RequestContext(user_id="alice",
+                                         project_id="demo",
+                                         roles=["member"], db=db)
+
+
+@pytest.fixture
+def tiny_flavor(db: Any, admin_context: Any) -> flavor_obj.Flavor:
+    db_flavors.ensure_defaults(db)
+    return flavor_obj.Flavor.get_by_flavor_id(admin_context, "1")

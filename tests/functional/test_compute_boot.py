@@ -1,0 +1,80 @@
+"""Booting servers through minova.compute.api: conductor, scheduler and a
+compute with the fake driver, all in this process."""
+
+from __future__ import annotations
+
+from minova.compute import power_state
+from minova.compute import vm_states
+from minova.objects import compute_node as compute_node_obj
+from minova.objects import instance as instance_obj
+from tests.utils import wait_for
+
+
+def _instance(ctxt, uuid, **kwargs):
+    return instance_obj.Instance.get_by_uuid(ctxt, uuid, **kwargs)
+
+
+def wait_for_state(ctxt, uuid, vm_state, task_state=None, timeout=10):
+    def reached():
+        inst = _instance(ctxt, uuid, expected_attrs=["fault"])
+        if inst.vm_state == vm_state and inst.task_state == task_state:
+            return inst
+        return None
+    return wait_for(reached, timeout=timeout,
+                    what="instance %s %s/%s" % (uuid, vm_state, task_state))
+
+
+def test_boot_goes_active_with_an_ip(compute, compute_api, user_context,
+                                     tiny_flavor):
+    [inst] = compute_api.create(user_context, tiny_flavor, "cirros",
+                                "My Server", metadata={"k": "v"})
+    assert inst.vm_state == vm_states.BUILDING
+    assert inst.task_state == "scheduling"
+    assert inst.hostname == "my-server"
+    assert (inst.project_id, inst.user_id) == ("demo", "alice")
+    assert inst.memory_mb == 512 and inst.flavor.name == "m1.tiny"
+    active = wait_for_state(user_context, inst.uuid, vm_states.ACTIVE)
+    assert active.power_state == power_state.RUNNING
+    assert active.host == "compute1" and active.node == "compute1"
+    assert active.availability_zone == "nova"
+    assert active.launched_at is not None
+    assert active.metadata == {"k": "v"}
+    [vif] = active.network_info
+    assert vif["address"].startswith("10.")
+
+
+def test_networks_none_gets_no_address(compute, compute_api, user_context,
+                                       tiny_flavor):
+    [inst] = compute_api.create(user_context, tiny_flavor, "img", "quiet",
+                                networks="none")
+    active = wait_for_state(user_context, inst.uuid, vm_states.ACTIVE)
+    assert active.network_info == []
+
+
+def test_multi_create_numbers_hostnames(compute, compute_api, user_context,
+                                        tiny_flavor):
+    instances = compute_api.create(user_context, tiny_flavor, "img", "web",
+                                   min_count=3, max_count=3)
+    assert sorted(i.hostname for i in instances) == ["web-1", "web-2",
+                                                     "web-3"]
+    for inst in instances:
+        wait_for_state(user_context, inst.uuid, vm_states.ACTIVE)
+
+
+def test_compute_node_counts_the_instances(compute, compute_api,
+                                           user_context, admin_context,
+                                           tiny_flavor):
+    instances = compute_api.create(user_context, tiny_flavor, "img", "n",
+                                   max_count=2)
+    for inst in instances:
+        wait_for_state(user_context, inst.uuid, vm_states.ACTIVE)
+
+    def node():
+        found = compute_node_obj.ComputeNode.get_by_host_and_nodename(
+            admin_context, "compute1", "compute1")
+        return found if found.running_vms == 2 else None
+    found = wait_for(node, what="two running vms on the node")
+    assert found.memory_mb_used == 1024
+    assert found.vcpus_used == 2
+    assert found.local_gb_used == 2
+    assert found.free_ram_mb == found.memory_mb - 1024
