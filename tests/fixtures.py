@@ -25,6 +25,7 @@ from minova import service
 from minova.api import deps as api_deps
 from minova.db import api as db_api
 from minova.db import migration
+from tests import backends
 
 # The transport the functional tests use: the in-process one by default
 # (each test gets its own virtual host); MINOVA_TEST_TRANSPORT_URL=rabbit://
@@ -50,21 +51,76 @@ def conf(tmp_path: Any) -> Iterator[cfg.ConfigOpts]:
         conf.reset()
 
 
+# Which backends a module runs on: ``pytestmark =
+# pytest.mark.backends("db")`` runs every test of it that uses ``db`` on
+# each of DB_BACKENDS, ``backends("rpc")`` every test that uses
+# ``transport`` on each of RPC_BACKENDS. Unmarked tests use SQLite and
+# TRANSPORT_URL only, which keeps the everyday run fast.
+RPC_BACKENDS = ("inproc", "rabbit", "fake")
+
+
+def pytest_generate_tests(metafunc: Any) -> None:
+    kinds = {kind for marker in metafunc.definition.iter_markers("backends")
+             for kind in marker.args}
+    if "db" in kinds and "db_backend" in metafunc.fixturenames:
+        metafunc.parametrize("db_backend", backends.DB_BACKENDS,
+                             indirect=True)
+    if "rpc" in kinds and "rpc_backend" in metafunc.fixturenames:
+        metafunc.parametrize("rpc_backend", RPC_BACKENDS, indirect=True)
+
+
 @pytest.fixture
-def db(conf: cfg.ConfigOpts) -> Iterator[db_api.Database]:
+def db_backend(request: Any) -> str:
+    return getattr(request, "param", "sqlite")
+
+
+@pytest.fixture
+def db_url(db_backend: str, tmp_path: Any) -> Iterator[str]:
+    """An empty database of this test's own on ``db_backend``; dropped
+    after the test."""
+    with backends.database(db_backend, str(tmp_path)) as url:
+        yield url
+
+
+@pytest.fixture
+def db(conf: cfg.ConfigOpts, db_url: str) -> Iterator[db_api.Database]:
+    """``db_url`` migrated to the newest schema, and set in ``conf``."""
+    conf.set_override("connection", db_url, group="database")
     database = db_api.Database.from_conf(conf)
-    migration.db_sync(database)
     try:
+        migration.db_sync(database)
         yield database
     finally:
         database.dispose()
 
 
+@pytest.fixture(scope="session")
+def rabbit_session_url() -> Iterator[str]:
+    """A RabbitMQ vhost for this test session, deleted at its end.
+
+    Tests share it: calls carry their timeout as a message TTL, so a
+    request a finished test left queued expires rather than reaching the
+    next test's servers.
+    """
+    with backends.rabbit_vhost() as url:
+        yield url
+
+
 @pytest.fixture
-def transport(conf: cfg.ConfigOpts) -> Iterator[Any]:
-    url = TRANSPORT_URL
-    if url.startswith("inproc://"):
+def rpc_backend(request: Any) -> str:
+    return getattr(request, "param", None) or TRANSPORT_URL.split(":")[0]
+
+
+@pytest.fixture
+def transport(conf: cfg.ConfigOpts, rpc_backend: str,
+              request: Any) -> Iterator[Any]:
+    if rpc_backend == "inproc":
         url = "inproc:///test-%s" % uuid.uuid4().hex
+    elif rpc_backend == "rabbit" and not TRANSPORT_URL.startswith("rabbit"):
+        url = request.getfixturevalue("rabbit_session_url")
+    else:
+        url = TRANSPORT_URL
+    conf.set_override("transport_url", url)
     transport = rpc.get_transport(conf, url=url)
     try:
         yield transport

@@ -20,6 +20,9 @@ from minova.db import services as db_services
 from minova.objects import service as service_obj
 from tests.utils import wait_for
 
+# Every test here runs on the in-process transport and on RabbitMQ.
+pytestmark = pytest.mark.backends("rpc")
+
 
 def test_create_defaults_come_from_binary_and_conf(conf, transport, db,
                                                    monkeypatch):

@@ -1,0 +1,101 @@
+"""The database layer on every backend minova supports.
+
+Each test runs on SQLite, MariaDB (PyMySQL) and PostgreSQL (psycopg), on
+a database created for it and dropped after (see tests/backends.py).
+"""
+
+from __future__ import annotations
+
+import eventlet
+import pytest
+import sqlalchemy as sa
+from alembic import autogenerate
+from alembic import migration as alembic_migration
+
+from minova import exception
+from minova.db import migration
+from minova.db import models
+from minova.db import services as db_services
+
+pytestmark = pytest.mark.backends("db")
+
+CONDUCTOR = {"host": "h1", "binary": "minova-conductor",
+             "topic": "conductor"}
+
+
+def test_the_database_is_on_the_backend_asked_for(db, db_backend):
+    dialect = {"mariadb": "mysql"}.get(db_backend, db_backend)
+    assert db.engine.dialect.name == dialect
+    with db.session() as session:
+        assert session.execute(sa.text("SELECT 1")).scalar() == 1
+
+
+def test_create_read_update_destroy(db):
+    row = db_services.create(db, dict(CONDUCTOR, report_count=0))
+    assert db_services.get(db, row.id).host == "h1"
+    assert db_services.get_by_host_and_binary(
+        db, "h1", "minova-conductor").id == row.id
+    db_services.update(db, row.id, {"disabled": True,
+                                    "disabled_reason": "maintenance"})
+    updated = db_services.get(db, row.id)
+    assert updated.disabled is True
+    assert updated.disabled_reason == "maintenance"
+    db_services.destroy(db, row.id)
+    with pytest.raises(exception.ServiceNotFound):
+        db_services.get(db, row.id)
+    with pytest.raises(exception.HostBinaryNotFound):
+        db_services.get_by_host_and_binary(db, "h1", "minova-conductor")
+    assert db_services.get_all(db) == []
+
+
+def test_host_and_binary_are_unique_among_live_rows(db):
+    db_services.create(db, dict(CONDUCTOR))
+    with pytest.raises(exception.ServiceExists):
+        db_services.create(db, dict(CONDUCTOR))
+    db_services.create(db, dict(CONDUCTOR, host="h2"))
+    assert [row.host for row in db_services.get_all(
+        db, binary="minova-conductor")] == ["h1", "h2"]
+
+
+def test_a_soft_deleted_row_frees_its_host_and_binary(db):
+    first = db_services.create(db, dict(CONDUCTOR))
+    db_services.destroy(db, first.id)
+    second = db_services.create(db, dict(CONDUCTOR))
+    assert second.id != first.id
+    assert [row.id for row in db_services.get_all(db)] == [second.id]
+    # The deleted one is still there for the record, marked with its id.
+    with db.session() as session:
+        deleted = session.scalar(sa.select(models.Service.deleted).where(
+            models.Service.id == first.id))
+    assert deleted == first.id
+
+
+def test_concurrent_heartbeats_are_all_counted(db):
+    row = db_services.create(db, dict(CONDUCTOR, report_count=0))
+    beats = [eventlet.spawn(db_services.heartbeat, db, row.id)
+             for _ in range(10)]
+    for beat in beats:
+        beat.wait()
+    after = db_services.get(db, row.id)
+    assert after.report_count == 10
+    assert after.updated_at is not None
+    assert after.last_seen_up is not None
+
+
+def test_heartbeat_of_a_deleted_service_is_not_found(db):
+    row = db_services.create(db, dict(CONDUCTOR))
+    db_services.destroy(db, row.id)
+    with pytest.raises(exception.ServiceNotFound):
+        db_services.heartbeat(db, row.id)
+
+
+def test_sync_again_changes_nothing_and_matches_the_models(db):
+    head = migration.head_version()
+    assert migration.db_version(db) == head
+    assert migration.db_sync(db) == head
+    with db.engine.connect() as connection:
+        context = alembic_migration.MigrationContext.configure(
+            connection, opts={"compare_type": True})
+        diff = autogenerate.compare_metadata(context,
+                                             models.Base.metadata)
+    assert diff == []
