@@ -1,7 +1,20 @@
 """The metadata API app, served on its own port by minova-api.
 
-``GET /`` lists the metadata flavours (only ``openstack`` here) and
-``GET /openstack`` the versions of the OpenStack metadata format.
+``GET /`` lists the metadata flavours (only ``openstack`` here),
+``GET /openstack`` the versions of the OpenStack metadata format, and
+``GET /openstack/<version>/meta_data.json`` the calling instance's
+metadata.
+
+The instance is the one with a fixed IP equal to the caller's address
+(``REMOTE_ADDR``). ``X-Forwarded-For`` is not trusted: anything that can
+reach the port could claim any address with it. With ``[api]
+metadata_trust_header`` on, an ``X-Instance-ID`` header names the instance
+instead (for tests, and for a proxy that sets it and strips it from
+callers). No match is a 404.
+
+The address look-up reads the live instances and compares their
+``network_info``: there is no index of fixed IPs without a networking
+service, which is fine for the hundreds of servers minova is made for.
 """
 
 from __future__ import annotations
@@ -11,17 +24,66 @@ from typing import Any
 import webob
 import webob.dec
 
+from minova import context as minova_context
+from minova import exception
 from minova import wsgi
+from minova.api import deps as api_deps
 from minova.api.openstack import faults
+from minova.api.openstack import wsgi_util
+from minova.objects import instance as instance_obj
 
 VERSIONS = ["2012-08-10", "2013-04-04", "2013-10-17", "2015-10-15",
             "2016-06-30", "2016-10-06", "2017-02-22", "2018-08-27",
             "latest"]
 
+_FILES = ["meta_data.json"]
+
 
 def _text(lines: list[str]) -> webob.Response:
     return webob.Response(body="\n".join(lines).encode(),
                           content_type="text/plain", charset="UTF-8")
+
+
+def _not_found() -> webob.Response:
+    return faults.fault_response(404, "The resource could not be found.")
+
+
+def meta_data(instance: Any) -> dict:
+    """``meta_data.json`` for ``instance``."""
+    return {
+        "uuid": instance.uuid,
+        "name": instance.display_name,
+        "hostname": instance.hostname,
+        "project_id": instance.project_id,
+        "availability_zone": instance.availability_zone,
+        "launch_index": 0,
+        "meta": dict(instance.metadata or {}),
+    }
+
+
+def _has_address(instance: Any, address: str) -> bool:
+    return any(vif.get("address") == address
+               for vif in instance.network_info or [])
+
+
+def find_instance(deps: api_deps.Deps, req: wsgi.Request) -> Any:
+    """The calling instance, or None."""
+    context = minova_context.get_admin_context(db=deps.db)
+    if deps.conf.api.metadata_trust_header:
+        instance_id = req.headers.get("X-Instance-ID")
+        if instance_id:
+            try:
+                return instance_obj.Instance.get_by_uuid(context,
+                                                         instance_id)
+            except exception.InstanceNotFound:
+                return None
+    address = req.remote_addr
+    if not address:
+        return None
+    for instance in instance_obj.InstanceList.get_by_filters(context, {}):
+        if _has_address(instance, address):
+            return instance
+    return None
 
 
 class MetadataRequestHandler:
@@ -36,9 +98,22 @@ class MetadataRequestHandler:
             return faults.fault_response(
                 405, "The method %s is not allowed for this resource."
                      % req.method, headers={"Allow": "GET, HEAD"})
-        path = req.path_info.strip("/")
-        if path == "":
+        parts = [part for part in req.path_info.split("/") if part]
+        if not parts:
             return _text(["openstack"])
-        if path == "openstack":
+        if parts[0] != "openstack" or len(parts) > 3:
+            return _not_found()
+        if len(parts) == 1:
             return _text(VERSIONS)
-        return faults.fault_response(404, "The resource could not be found.")
+        if parts[1] not in VERSIONS:
+            return _not_found()
+        instance = find_instance(req.environ[api_deps.ENVIRON_KEY], req)
+        if instance is None:
+            return faults.fault_response(
+                404, "No instance matches this request (address %s)."
+                % req.remote_addr)
+        if len(parts) == 2:
+            return _text(_FILES)
+        if parts[2] != "meta_data.json":
+            return _not_found()
+        return wsgi_util.json_response(meta_data(instance))
