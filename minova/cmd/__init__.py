@@ -5,7 +5,14 @@ before anything else imports ``socket`` or ``threading``: every minova
 process runs on eventlet, as Nova's services did.
 """
 
+import os
 import warnings
+
+# eventlet's green DNS resolver loads dnspython and cryptography: about
+# 17 MB per process (docs/performance.md) for lookups minova does only
+# when it connects to its broker and database. Nova turned it off too.
+# EVENTLET_NO_GREENDNS=no in the environment turns it back on.
+os.environ.setdefault("EVENTLET_NO_GREENDNS", "yes")
 
 # eventlet warns on import that it is in maintenance mode; minova knows
 # (docs/architecture.md) and operators can do nothing about it.
