@@ -51,8 +51,10 @@ TARGETS = {
 
 def _wrk(port: int, path: str, headers: dict, concurrency: int,
          duration: float) -> float:
-    # One wrk thread: the machine has 2 cores, one is the server's.
-    argv = ['wrk', '-t1', f'-c{concurrency}', f'-d{duration:g}s']
+    # One wrk thread: the machine has 2 cores, one is the server's. A
+    # long timeout: on a shared machine a stall is slow, not an error.
+    argv = ['wrk', '-t1', f'-c{concurrency}', f'-d{duration:g}s',
+            '--timeout', '30s']
     for name, value in headers.items():
         argv += ['-H', f'{name}: {value}']
     argv.append(f'http://127.0.0.1:{port}{path}')
