@@ -57,16 +57,27 @@ def conf(tmp_path: Any) -> Iterator[cfg.ConfigOpts]:
 # ``transport`` on each of RPC_BACKENDS. Unmarked tests use SQLite and
 # TRANSPORT_URL only, which keeps the everyday run fast.
 RPC_BACKENDS = ("inproc", "rabbit", "fake")
+# The variants that need a server also carry the ``slow`` mark, so that
+# ``make test-quick`` (-m "not slow") runs without any server.
+_NEEDS_SERVER = ("mariadb", "postgresql", "rabbit")
+
+
+def _params(names: tuple[str, ...]) -> list:
+    return [pytest.param(name, id=name,
+                         marks=[pytest.mark.slow] if name in _NEEDS_SERVER
+                         else [])
+            for name in names]
 
 
 def pytest_generate_tests(metafunc: Any) -> None:
     kinds = {kind for marker in metafunc.definition.iter_markers("backends")
              for kind in marker.args}
     if "db" in kinds and "db_backend" in metafunc.fixturenames:
-        metafunc.parametrize("db_backend", backends.DB_BACKENDS,
+        metafunc.parametrize("db_backend", _params(backends.DB_BACKENDS),
                              indirect=True)
     if "rpc" in kinds and "rpc_backend" in metafunc.fixturenames:
-        metafunc.parametrize("rpc_backend", RPC_BACKENDS, indirect=True)
+        metafunc.parametrize("rpc_backend", _params(RPC_BACKENDS),
+                             indirect=True)
 
 
 @pytest.fixture
