@@ -439,4 +439,26 @@ def test_image_catalog_in_glance_shape(cloud, prefix):
     assert image["id"] == IMAGE and image["name"] == "cirros"
     assert cloud.get(prefix + "/images?name=cirros").json()["images"]
     assert cloud.get(prefix + "/images?name=other").json()["images"] == []
+    listed = cloud.get(prefix + "/images?id=in:%s,other" % IMAGE).json()
+    assert [i["id"] for i in listed["images"]] == [IMAGE]
     _fault(cloud.get(prefix + "/images/cirros"), "itemNotFound", 404)
+
+
+def test_image_as_root_disk_is_accepted_other_devices_are_not(cloud):
+    # What `openstack server create --image` sends along with imageRef.
+    device = {"uuid": IMAGE, "boot_index": 0, "source_type": "image",
+              "destination_type": "local", "delete_on_termination": True}
+    created = boot(cloud, block_device_mapping_v2=[device])
+    wait_status(cloud, created["id"], "ACTIVE")
+    volume = dict(device, source_type="volume")
+    response = cloud.post("/v2.1/servers", json={"server": {
+        "name": "vm", "flavorRef": "1", "imageRef": IMAGE,
+        "block_device_mapping_v2": [volume]}})
+    message = _fault(response, "badRequest", 400)
+    assert "block_device_mapping_v2/0/source_type" in message
+    other = dict(device, uuid="7e2b1a1c-4a3e-4d8b-9c3e-0a1b2c3d4e5f")
+    response = cloud.post("/v2.1/servers", json={"server": {
+        "name": "vm", "flavorRef": "1", "imageRef": IMAGE,
+        "block_device_mapping_v2": [other]}})
+    assert "block_device_mapping_v2/0/uuid" in _fault(response,
+                                                      "badRequest", 400)

@@ -53,6 +53,14 @@ def _view(ident: str, name: str) -> dict:
     }
 
 
+def _values(text: str) -> list[str]:
+    """A filter's values: Glance's ``in:a,b`` (what ``openstack server
+    list`` sends to name the images of its servers) or one value."""
+    if text.startswith("in:"):
+        return [value.strip() for value in text[3:].split(",")]
+    return [text]
+
+
 def index(req: wsgi_util.APIRequest) -> Any:
     """The catalog; ``name``, ``id`` and ``status`` filter it."""
     req.deps.policy.authorize(req.context, "os_compute_api:images")
@@ -61,8 +69,8 @@ def index(req: wsgi_util.APIRequest) -> Any:
                                         key=lambda item: item[1])]
     for key in ("name", "id", "status"):
         if key in req.GET:
-            images = [image for image in images
-                      if image[key] == req.GET[key]]
+            wanted = _values(req.GET[key])
+            images = [image for image in images if image[key] in wanted]
     return wsgi_util.json_response({"images": images,
                                     "first": "/v2/images",
                                     "schema": "/v2/schemas/images"})

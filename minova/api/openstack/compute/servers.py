@@ -214,6 +214,11 @@ def create(req: wsgi_util.APIRequest) -> Any:
                          else schema.create)["server"]
     flavor = _flavor_for_boot(req, body["flavorRef"])
     image_id = _image_for_boot(req, body["imageRef"])
+    for device in body.get("block_device_mapping_v2", []):
+        if device["uuid"] != image_id:
+            raise exception.ValidationError(
+                field="server/block_device_mapping_v2/0/uuid",
+                reason="only the image of imageRef can be the root disk")
     min_count = int(body.get("min_count", 1))
     max_count = int(body.get("max_count", min_count))
     instances = req.deps.compute_api.create(

@@ -3,8 +3,10 @@
 What minova cannot honour is not in the schemas, so asking for it is a 400
 naming the field instead of being silently ignored: specific networks or
 ports (there is no networking service; "auto" and "none" are), adminPass,
-user_data, personality, block devices, security groups, scheduler hints,
-description (2.19) and tags.
+user_data, personality, volumes, security groups, scheduler hints,
+description (2.19) and tags. The one block device accepted is the image
+as the local root disk, which the ``openstack`` CLI always sends and which
+means what ``imageRef`` means.
 """
 
 from __future__ import annotations
@@ -14,6 +16,24 @@ import copy
 from minova.api.openstack.compute.schemas import types
 
 _REF = {"type": ["string", "integer"], "minLength": 1, "maxLength": 1024}
+
+# The image copied to a local root disk; nothing else (no volumes).
+_IMAGE_ROOT_DISK = {
+    "type": "array",
+    "maxItems": 1,
+    "items": {
+        "type": "object",
+        "properties": {
+            "uuid": {"type": "string", "minLength": 1, "maxLength": 255},
+            "boot_index": {"enum": [0, "0"]},
+            "source_type": {"enum": ["image"]},
+            "destination_type": {"enum": ["local"]},
+            "delete_on_termination": types.BOOLEAN,
+        },
+        "required": ["uuid", "source_type"],
+        "additionalProperties": False,
+    },
+}
 
 _SERVER = {
     "type": "object",
@@ -30,6 +50,7 @@ _SERVER = {
         "networks": {"type": "string", "enum": ["auto", "none"]},
         # Only MANUAL: there is no disk to resize the partitions of.
         "OS-DCF:diskConfig": {"type": "string", "enum": ["MANUAL"]},
+        "block_device_mapping_v2": _IMAGE_ROOT_DISK,
     },
     "required": ["name", "flavorRef", "imageRef"],
     "additionalProperties": False,
