@@ -117,6 +117,13 @@ def test_hypervisors_are_for_admins(api, nodes):
                "forbidden", 403)
 
 
+def test_aggregates_are_an_empty_list_for_admins(api):
+    response = api.get("/v2.1/os-aggregates")
+    assert response.status_code == 200, response.text
+    assert response.json() == {"aggregates": []}
+    _fault(api.get("/v2.1/os-aggregates", token="alice"), "forbidden", 403)
+
+
 # /limits ------------------------------------------------------------------
 
 def test_limits_say_unlimited_and_count_usage(api):

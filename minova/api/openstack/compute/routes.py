@@ -6,6 +6,7 @@ from typing import Any
 
 from minova.api.openstack import router
 from minova.api.openstack import versions
+from minova.api.openstack.compute import aggregates
 from minova.api.openstack.compute import flavors
 from minova.api.openstack.compute import hypervisors
 from minova.api.openstack.compute import images
@@ -33,6 +34,7 @@ ROUTES: dict[str, dict[str, router.Handler]] = {
     "/os-hypervisors/detail": {"GET": hypervisors.detail},
     "/os-hypervisors/statistics": {"GET": hypervisors.statistics},
     "/os-hypervisors/{hypervisor_id}": {"GET": hypervisors.show},
+    "/os-aggregates": {"GET": aggregates.index},
     "/limits": {"GET": limits.index},
     # Glance-shaped image catalog, see minova.api.openstack.compute.images.
     "/images": {"GET": images.index},
