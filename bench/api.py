@@ -19,7 +19,8 @@ Targets are interleaved within each run so that a noisy neighbour hurts
 them alike. The load generator is ``wrk`` (``bash bench/setup.sh``), else
 a pure-Python keep-alive client, which is slower than the servers and so
 understates every rate. Prints a table of medians, the ratios
-minova/bare, the API process's RSS after the run, and one line of JSON.
+minova/bare (of the medians, and the median of the per-run ratios), the
+API process's RSS after the run, and one line of JSON.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ import json
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -171,17 +173,23 @@ def _measure(servers: dict, args: argparse.Namespace) -> dict:
 
 def _report(rates: dict, rss: float, args: argparse.Namespace,
             generator: str) -> None:
+    """Medians, and two ratios to bare: of the medians, and the median
+    of each run's own ratio (the targets' neighbours in time, so less
+    moved by load that comes and goes on a shared machine)."""
     results = {}
     print(f'\n{"target":<20} {"conc":>4} {"median req/s":>13} {"min":>9} '
-          f'{"max":>9} {"x bare":>7}')
+          f'{"max":>9} {"x bare":>7} {"paired":>7}')
     for (name, concurrency), values in rates.items():
         stats = _common.summary(values)
-        bare = _common.summary(rates['bare /', concurrency])['median']
-        stats['ratio_to_bare'] = round(stats['median'] / bare, 3)
+        bare = rates['bare /', concurrency]
+        stats['ratio_to_bare'] = round(
+            stats['median'] / statistics.median(bare), 3)
+        stats['paired_ratio'] = round(statistics.median(
+            v / b for v, b in zip(values, bare, strict=True)), 3)
         results[f'{name} c={concurrency}'] = stats
         print(f'{name:<20} {concurrency:>4} {stats["median"]:>13.1f} '
               f'{stats["min"]:>9.1f} {stats["max"]:>9.1f} '
-              f'{stats["ratio_to_bare"]:>7.2f}')
+              f'{stats["ratio_to_bare"]:>7.2f} {stats["paired_ratio"]:>7.2f}')
     print(f'minova-api RSS after the run: {rss:.1f} MiB')
     print(json.dumps({
         'benchmark': 'api',
