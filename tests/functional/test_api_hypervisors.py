@@ -106,6 +106,12 @@ def test_statistics_sum_the_nodes(api, nodes):
     assert stats["running_vms"] == 2
 
 
+def test_uptime_is_not_implemented_by_the_fake(api, nodes):
+    response = api.get("/v2.1/os-hypervisors/%d/uptime" % nodes[0][0].id)
+    _fault(response, "notImplemented", 501)
+    _fault(api.get("/v2.1/os-hypervisors/999/uptime"), "itemNotFound", 404)
+
+
 def test_unknown_hypervisor_is_404(api, nodes):
     _fault(api.get("/v2.1/os-hypervisors/999"), "itemNotFound", 404)
     _fault(api.get("/v2.1/os-hypervisors/abc"), "itemNotFound", 404)

@@ -10,6 +10,7 @@ from typing import Any
 
 from minova import exception
 from minova.api.openstack import common
+from minova.api.openstack import faults
 from minova.api.openstack import wsgi_util
 from minova.objects import compute_node as node_obj
 from minova.objects import service as service_obj
@@ -102,14 +103,26 @@ def detail(req: wsgi_util.APIRequest) -> Any:
                  detail=True)
 
 
-def show(req: wsgi_util.APIRequest, hypervisor_id: str) -> Any:
+def _node(req: wsgi_util.APIRequest, hypervisor_id: str) -> Any:
     context = req.context
     req.deps.policy.authorize(context, "os_compute_api:os-hypervisors:show")
     try:
         ident = int(hypervisor_id)
     except ValueError as exc:
         raise exception.ComputeNodeNotFound(node_id=hypervisor_id) from exc
-    node = node_obj.ComputeNode.get_by_id(context, ident)
+    return node_obj.ComputeNode.get_by_id(context, ident)
+
+
+def uptime(req: wsgi_util.APIRequest, hypervisor_id: str) -> Any:
+    """501, as Nova answers for a virt driver without uptime (the fake);
+    ``openstack hypervisor show`` asks and expects exactly that."""
+    _node(req, hypervisor_id)
+    return faults.fault_response(
+        501, "Virt driver does not implement uptime function.")
+
+
+def show(req: wsgi_util.APIRequest, hypervisor_id: str) -> Any:
+    node = _node(req, hypervisor_id)
     service = _services(req).get(node.host)
     return wsgi_util.json_response(
         {"hypervisor": _view(req, node, service, detail=True)})

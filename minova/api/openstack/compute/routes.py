@@ -34,6 +34,7 @@ ROUTES: dict[str, dict[str, router.Handler]] = {
     "/os-hypervisors/detail": {"GET": hypervisors.detail},
     "/os-hypervisors/statistics": {"GET": hypervisors.statistics},
     "/os-hypervisors/{hypervisor_id}": {"GET": hypervisors.show},
+    "/os-hypervisors/{hypervisor_id}/uptime": {"GET": hypervisors.uptime},
     "/os-aggregates": {"GET": aggregates.index},
     "/limits": {"GET": limits.index},
     # Glance-shaped image catalog, see minova.api.openstack.compute.images.
