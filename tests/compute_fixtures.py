@@ -16,6 +16,25 @@ from minova import service
 from minova.compute import api as compute_api_mod
 from minova.db import flavors as db_flavors
 from minova.objects import flavor as flavor_obj
+from minova.objects import instance as instance_obj
+from tests.utils import wait_for
+
+
+def _instance(ctxt: Any, uuid: str, **kwargs: Any) -> Any:
+    return instance_obj.Instance.get_by_uuid(ctxt, uuid, **kwargs)
+
+
+def wait_for_state(ctxt: Any, uuid: str, vm_state: str,
+                   task_state: str | None = None,
+                   timeout: float = 10) -> Any:
+    """The instance once it is in ``vm_state``/``task_state``."""
+    def reached():
+        inst = _instance(ctxt, uuid, expected_attrs=["fault"])
+        if inst.vm_state == vm_state and inst.task_state == task_state:
+            return inst
+        return None
+    return wait_for(reached, timeout=timeout,
+                    what="instance %s %s/%s" % (uuid, vm_state, task_state))
 
 
 def start_scheduler(conf: cfg.ConfigOpts, transport: Any, db: Any,

@@ -201,9 +201,13 @@ class ComputeManager(manager.Manager):
 
     def _build_failed(self, context: Any, instance: Any,
                       exc: Exception) -> None:
-        """ERROR, no task, no host (it holds nothing here), and a fault."""
+        """ERROR, no task, no host (it holds nothing here), and a fault.
+
+        The fault is written first, so that whoever sees ERROR sees why.
+        """
         self.driver.destroy(context, instance)
         self._release(instance.uuid)
+        self._add_fault(context, instance, exc)
         expected = instance.task_state
         instance.update({"vm_state": vm_states.ERROR, "task_state": None,
                          "power_state": power_state.NOSTATE, "host": None,
@@ -213,8 +217,6 @@ class ComputeManager(manager.Manager):
         except _RACES as race:
             LOG.info("Not marking instance %s as failed: %s",
                      instance.uuid, race.format_message())
-            return
-        self._add_fault(context, instance, exc)
 
     def _add_fault(self, context: Any, instance: Any,
                    exc: Exception) -> None:
@@ -282,10 +284,10 @@ class ComputeManager(manager.Manager):
             except Exception as exc:
                 LOG.error("Could not %s instance %s: %s", action,
                           instance.uuid, _message(exc))
+                self._add_fault(context, instance, exc)
                 instance.task_state = None
                 instance.power_state = self._power_state(instance)
                 self._save_quietly(instance, expected_task)
-                self._add_fault(context, instance, exc)
                 return
             instance.update({"vm_state": final_vm_state, "task_state": None,
                              "power_state": self._power_state(instance)})

@@ -183,7 +183,12 @@ def _message(exc: Exception) -> str:
 def _set_error_with_fault(context: Any, instance: Any,
                           exc: Exception) -> None:
     """ERROR with no task, and a fault saying why (unless the instance
-    was deleted or moved on meanwhile)."""
+    was deleted or moved on meanwhile). The fault comes first, so that
+    whoever sees ERROR sees why."""
+    fault = instance_obj.InstanceFault(
+        context, instance_uuid=instance.uuid,
+        code=getattr(exc, "code", 500), message=_message(exc))
+    fault.create()
     instance.vm_state = vm_states.ERROR
     instance.task_state = None
     try:
@@ -192,8 +197,3 @@ def _set_error_with_fault(context: Any, instance: Any,
             exception.UnexpectedTaskStateError) as race:
         LOG.info("Not marking instance %s as failed: %s", instance.uuid,
                  race.format_message())
-        return
-    fault = instance_obj.InstanceFault(
-        context, instance_uuid=instance.uuid,
-        code=getattr(exc, "code", 500), message=_message(exc))
-    fault.create()

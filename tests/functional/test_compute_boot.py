@@ -6,22 +6,8 @@ from __future__ import annotations
 from minova.compute import power_state
 from minova.compute import vm_states
 from minova.objects import compute_node as compute_node_obj
-from minova.objects import instance as instance_obj
+from tests.compute_fixtures import wait_for_state
 from tests.utils import wait_for
-
-
-def _instance(ctxt, uuid, **kwargs):
-    return instance_obj.Instance.get_by_uuid(ctxt, uuid, **kwargs)
-
-
-def wait_for_state(ctxt, uuid, vm_state, task_state=None, timeout=10):
-    def reached():
-        inst = _instance(ctxt, uuid, expected_attrs=["fault"])
-        if inst.vm_state == vm_state and inst.task_state == task_state:
-            return inst
-        return None
-    return wait_for(reached, timeout=timeout,
-                    what="instance %s %s/%s" % (uuid, vm_state, task_state))
 
 
 def test_boot_goes_active_with_an_ip(compute, compute_api, user_context,

@@ -1,0 +1,76 @@
+"""The fake virt driver and the driver loader."""
+
+from __future__ import annotations
+
+import pytest
+
+from minova import exception
+from minova.compute import api as compute_api
+from minova.compute import power_state
+from minova.virt import driver as virt_driver
+from minova.virt import fake
+
+
+class _Instance:
+    def __init__(self, uuid, id_, metadata=None):
+        self.uuid = uuid
+        self.id = id_
+        self.metadata = metadata or {}
+
+
+def test_loads_by_name_and_class_path(conf):
+    assert isinstance(virt_driver.load_compute_driver(conf, "h"),
+                      fake.FakeDriver)
+    assert isinstance(virt_driver.load_compute_driver(
+        conf, "h", "minova.virt.fake.FakeDriver"), fake.FakeDriver)
+    with pytest.raises(exception.VirtDriverNotFound,
+                       match="compute_driver"):
+        virt_driver.load_compute_driver(conf, "h", "nonesuch")
+
+
+def test_capacity_comes_from_the_options(conf):
+    conf.set_override("vcpus", 8, group="fake_driver")
+    conf.set_override("memory_mb", 4096, group="fake_driver")
+    conf.set_override("disk_gb", 100, group="fake_driver")
+    resources = fake.FakeDriver(conf, "h").get_available_resource("h")
+    assert (resources["vcpus"], resources["memory_mb"],
+            resources["local_gb"]) == (8, 4096, 100)
+
+
+def test_lifecycle_and_addresses(conf):
+    driver = fake.FakeDriver(conf, "h")
+    first, second = _Instance("u1", 1), _Instance("u2", 2)
+    [vif] = driver.spawn(None, first)
+    assert vif["address"] == "10.0.0.2"
+    assert driver.spawn(None, second, requested_networks="none") == []
+    assert sorted(driver.list_instances()) == ["u1", "u2"]
+    driver.power_off(None, first)
+    assert driver.get_info(first).state == power_state.SHUTDOWN
+    with pytest.raises(exception.InstanceInvalidState):
+        driver.reboot(None, first, "SOFT")
+    driver.reboot(None, first, "HARD")
+    assert driver.get_info(first).state == power_state.RUNNING
+    driver.destroy(None, first)
+    driver.destroy(None, first)  # already gone: no error
+    with pytest.raises(exception.InstanceNotFound):
+        driver.get_info(first)
+
+
+def test_addresses_differ_across_hosts(conf):
+    one, two = fake.FakeDriver(conf, "a"), fake.FakeDriver(conf, "b")
+    assert (one.spawn(None, _Instance("u1", 7))[0]["address"]
+            != two.spawn(None, _Instance("u2", 8))[0]["address"])
+
+
+def test_spawn_error_from_metadata(conf):
+    driver = fake.FakeDriver(conf, "h")
+    with pytest.raises(exception.InstanceSpawnFailed, match="boom"):
+        driver.spawn(None, _Instance("u", 1, {fake.SPAWN_ERROR_KEY: "boom"}))
+    assert driver.list_instances() == []
+
+
+@pytest.mark.parametrize("name, hostname", [
+    ("My Server", "my-server"), ("web_01.example", "web-01-example"),
+    ("--x--", "x"), ("ü!", "server"), ("a" * 80, "a" * 63)])
+def test_hostname_from_the_display_name(name, hostname):
+    assert compute_api.sanitize_hostname(name) == hostname
