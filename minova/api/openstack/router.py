@@ -55,6 +55,18 @@ def _mapper(table: dict[str, dict[str, Handler]]) -> routes.Mapper:
     return mapper
 
 
+def _utf8(value: Any) -> Any:
+    """A path variable as the client sent it: WSGI hands the path over
+    decoded as latin-1 (PEP 3333), clients encode it as UTF-8."""
+    if not isinstance(value, str):
+        return value
+    try:
+        return value.encode("latin-1").decode("utf-8")
+    except UnicodeError as exc:
+        raise exception.Invalid(
+            reason="the URL path is not valid UTF-8") from exc
+
+
 class APIRouter:
     """The compute API app: routing, microversion, fault boundary."""
 
@@ -87,7 +99,13 @@ class APIRouter:
                 "The resource could not be found.")
         handler = match.pop("action")
         match.pop("controller", None)
-        return handler(req, **match)
+        try:
+            req.GET  # noqa: B018 - parse now, to answer bad bytes with 400
+        except UnicodeDecodeError as exc:
+            raise exception.Invalid(
+                reason="the query string is not valid UTF-8") from exc
+        return handler(req, **{name: _utf8(value)
+                               for name, value in match.items()})
 
     @staticmethod
     def _fault(req: wsgi_util.APIRequest,
