@@ -103,7 +103,7 @@ class Server:
         kwargs: dict[str, Any] = {
             "func": eventlet.wsgi.server,
             "sock": self._accept_socket,
-            "site": self.app,
+            "site": _ChunkedInputTerminated(self.app),
             "custom_pool": self._pool,
             "log": self._logger,
             "log_format": self.conf.wsgi.wsgi_log_format,
@@ -143,6 +143,23 @@ class Server:
             self._pool.waitall()
         except greenlet.GreenletExit:
             LOG.info("WSGI server %s has stopped.", self.name)
+
+
+class _ChunkedInputTerminated:
+    """Says that a chunked request body ends, so WebOb reads it.
+
+    eventlet.wsgi de-chunks such a body and stops at its last chunk but
+    does not set ``wsgi.input_terminated``; without it WebOb takes a body
+    with no Content-Length for empty.
+    """
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    def __call__(self, environ: dict, start_response: Any) -> Any:
+        if "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower():
+            environ["wsgi.input_terminated"] = True
+        return self.app(environ, start_response)
 
 
 class Loader:
