@@ -75,22 +75,30 @@ class APIVersion:
         return "%d.%d" % self._tuple()
 
 
+def _requested(headers: Any) -> str | None:
+    """The compute entry of ``OpenStack-API-Version``, else the legacy
+    header. One header may name several services, comma separated
+    (``compute 2.11, volume 3.0``), and it may be sent more than once."""
+    values = headers.getall(_HEADER) if hasattr(headers, "getall") \
+        else [headers.get(_HEADER)]
+    text = None
+    for value in filter(None, values):
+        for entry in value.split(","):
+            service, _, requested = entry.strip().partition(" ")
+            if service.lower() == "compute":
+                text = requested.strip()
+    if text is None:
+        text = headers.get(_LEGACY_HEADER)
+    return text
+
+
 def from_headers(headers: Any) -> APIVersion:
     """The requested version: the header, 'latest' or the minimum.
 
     Raises ``Invalid`` (400) for a malformed one and
     ``VersionNotAcceptable`` (406) for one out of range.
     """
-    text = None
-    for value in headers.getall(_HEADER) if hasattr(headers, "getall") \
-            else [headers.get(_HEADER)]:
-        if not value:
-            continue
-        service, _, requested = value.strip().partition(" ")
-        if service.lower() == "compute":
-            text = requested.strip()
-    if text is None:
-        text = headers.get(_LEGACY_HEADER)
+    text = _requested(headers)
     if not text:
         return APIVersion(MIN_VERSION)
     if text.lower() == "latest":
