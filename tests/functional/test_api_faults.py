@@ -204,3 +204,59 @@ def test_unexpected_error_over_http(conf, caplog):
     finally:
         server.stop()
         server.wait()
+
+
+# Encodings ----------------------------------------------------------------
+
+def _chunks(body, size=100):
+    for start in range(0, len(body), size):
+        yield body[start:start + size]
+
+
+def test_chunked_body_is_read(api):
+    body = json.dumps({**_CONDUCTOR, "disabled_reason": "chunked"})
+    response = api.put("/v2.1/os-services/disable-log-reason",
+                       data=_chunks(body.encode()))
+    assert response.status_code == 200, response.text
+    services = api.get("/v2.1/os-services").json()["services"]
+    assert "chunked" in [s["disabled_reason"] for s in services]
+
+
+def test_chunked_body_over_the_size_limit_is_413(api, conf):
+    conf.set_override("max_request_body_size", 1024,
+                      group="oslo_middleware")
+    body = json.dumps({**_CONDUCTOR, "disabled_reason": "x" * 2000})
+    response = api.put("/v2.1/os-services/disable-log-reason",
+                       data=_chunks(body.encode()))
+    _fault(response, "overLimit", 413)
+
+
+def test_invalid_utf8_in_the_query_is_400(api):
+    response = api.get("/v2.1/os-services?host=%ff")
+    message = _fault(response, "badRequest", 400)
+    assert "UTF-8" in message
+
+
+def test_path_variables_are_utf8(api):
+    response = api.delete("/v2.1/os-services/%C3%A9")
+    message = _fault(response, "itemNotFound", 404)
+    assert "Service \u00e9 could not be found" in message
+    response = api.delete("/v2.1/os-services/%ff")
+    assert "UTF-8" in _fault(response, "badRequest", 400)
+
+
+@pytest.mark.parametrize("header", ["compute 2.11, volume 3.0",
+                                    "volume 3.0,compute 2.11",
+                                    "Compute 2.11"])
+def test_microversion_header_may_name_several_services(api, header):
+    response = api.get("/v2.1/os-services",
+                       headers={"OpenStack-API-Version": header})
+    assert response.status_code == 200, response.text
+    assert response.headers["OpenStack-API-Version"] == "compute 2.11"
+
+
+def test_microversion_of_another_service_only_is_ignored(api):
+    response = api.get("/v2.1/os-services",
+                       headers={"OpenStack-API-Version": "volume 3.0"})
+    assert response.status_code == 200, response.text
+    assert response.headers["OpenStack-API-Version"] == "compute 2.1"
