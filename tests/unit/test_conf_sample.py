@@ -31,7 +31,7 @@ def test_sample_is_up_to_date(tmp_path):
         checked_in = sample.read()
     assert _generate(tmp_path) == checked_in, (
         "etc/minova/minova.conf.sample is out of date; regenerate it from "
-        "the top of the tree with: %s" % REGENERATE)
+        "the top of the tree with: make sample (or %s)" % REGENERATE)
 
 
 def test_sample_does_not_depend_on_this_machine():

@@ -83,6 +83,7 @@ def _manage(config_file, *args, check=True):
     return result
 
 
+@pytest.mark.slow
 def test_manage_db_sync_and_version(config_file, database):
     assert _manage(config_file, "db", "version").stdout.strip() == \
         "None (empty database)"
@@ -95,6 +96,7 @@ def test_manage_db_sync_and_version(config_file, database):
     assert migration.db_version(database) == head
 
 
+@pytest.mark.slow
 def test_manage_service_list_and_delete(config_file, database):
     _manage(config_file, "db", "sync")
     now = timeutils.utcnow()
