@@ -118,6 +118,8 @@ def test_duplicate_flavor_is_409(api):
 @pytest.mark.parametrize("flavor, field", [
     ({"ram": 0}, "flavor/ram"),
     ({"ram": "0"}, "flavor/ram"),
+    ({"ram": "99999999999"}, "flavor/ram"),
+    ({"vcpus": 2 ** 31}, "flavor/vcpus"),
     ({"vcpus": "many"}, "flavor/vcpus"),
     ({"disk": -1}, "flavor/disk"),
     ({"name": " padded"}, "flavor/name"),

@@ -84,12 +84,18 @@ def show(req: wsgi_util.APIRequest, flavor_id: str) -> Any:
     return wsgi_util.json_response({"flavor": views.detail(req, flavor)})
 
 
+_DB_MAX_INT = 2 ** 31 - 1
+
+
 def _number(body: dict, field: str, minimum: int, default: int = 0) -> int:
+    """The schema checked the bounds of integers; these are for integers
+    written as strings."""
     value = int(body.get(field, default))
-    if value < minimum:
+    if not minimum <= value <= _DB_MAX_INT:
         raise exception.ValidationError(
             field="flavor/%s" % field,
-            reason="%s is less than the minimum of %s" % (value, minimum))
+            reason="%s is not between %s and %s" % (value, minimum,
+                                                    _DB_MAX_INT))
     return value
 
 
