@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 
+import eventlet
 import pytest
 import requests
 import urllib3
@@ -109,8 +110,8 @@ def servers():
         server.wait()
 
 
-def _serve(servers, conf=None, **kwargs):
-    server = wsgi.Server(conf or _conf(), "hello", _hello, host="127.0.0.1",
+def _serve(servers, conf=None, app=_hello, **kwargs):
+    server = wsgi.Server(conf or _conf(), "hello", app, host="127.0.0.1",
                          port=0, **kwargs)
     servers.append(server)
     server.start()
@@ -174,6 +175,31 @@ def test_stop_right_after_start_refuses_new_connections(servers):
     server.stop()
     server.wait()
     assert _refused(server.port)
+
+
+def test_stop_lets_requests_in_flight_finish(servers):
+    started, release = eventlet.Event(), eventlet.Event()
+
+    @webob.dec.wsgify
+    def slow(req):
+        started.send()
+        release.wait()
+        return webob.Response(text="finished")
+
+    server = _serve(servers, app=slow)
+    url = "http://127.0.0.1:%d/" % server.port
+    in_flight = eventlet.spawn(requests.get, url, timeout=10)
+    started.wait()
+    servers.remove(server)
+    server.stop()
+    assert _refused(server.port)
+    waiter = eventlet.spawn(server.wait)
+    eventlet.sleep(0.05)
+    assert not waiter.dead, "wait() returned with a request in flight"
+    release.send()
+    response = in_flight.wait()
+    assert (response.status_code, response.text) == (200, "finished")
+    waiter.wait()
 
 
 def _self_signed(tmp_path):
