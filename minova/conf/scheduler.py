@@ -20,6 +20,14 @@ scheduler_opts = [
                     "placed against its host before the host reports "
                     "it. Guards against a compute that never does (it "
                     "died, or the build failed before its claim)."),
+    cfg.FloatOpt("host_state_refresh",
+                 default=1.0, min=0,
+                 help="Seconds the scheduler reuses what it read of the "
+                      "compute_nodes and services tables before reading "
+                      "them again. Its own placements are counted "
+                      "meanwhile; a service disabled or gone down is "
+                      "noticed after at most this long. 0 reads them for "
+                      "every request."),
 ]
 
 filter_group = cfg.OptGroup("filter_scheduler",

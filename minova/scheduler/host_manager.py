@@ -2,11 +2,15 @@
 
 A host's state is its ``compute_nodes`` row (what its compute last
 reported) and its service (up, enabled), plus the placements this
-scheduler made that the compute has not reported yet. Those pending claims
-keep two selections in quick succession from both taking the last room on
-a host; they end when the compute's fanout ``update_instance_info`` says
-it holds the instance (its row counts it from then on) or gave it up, or
+scheduler made that the row does not count yet. Those pending claims keep
+two selections in quick succession from both taking the last room on a
+host. A claim ends once a read of the rows that started after the
+compute's fanout ``update_instance_info`` (which comes after the row is
+written) said the row counts the instance, or the compute gave it up; or
 after ``[scheduler] pending_claim_timeout``.
+
+The rows are read at most every ``[scheduler] host_state_refresh``
+seconds, not for every request: the claims cover what changed meanwhile.
 """
 
 from __future__ import annotations
@@ -35,6 +39,8 @@ class Claim:
     vcpus: int
     disk_gb: int
     created: float
+    # When the compute said its row counts this instance (monotonic).
+    reported: float | None = None
 
 
 @dataclasses.dataclass
@@ -108,23 +114,40 @@ class HostManager:
                  servicegroup_api: servicegroup.API | None = None) -> None:
         self.conf = conf
         self.servicegroup_api = servicegroup_api or servicegroup.API(conf)
-        # instance uuid -> Claim, for placements not reported yet.
+        # instance uuid -> Claim, for placements the rows do not count yet.
         self.pending: dict[str, Claim] = {}
+        self._rows: tuple[list, dict] | None = None
+        self._rows_read_at = float("-inf")
 
     def zone_of(self, host: str) -> str:
         zones = self.conf.filter_scheduler.host_availability_zones
         return zones.get(host) or self.conf.compute.default_availability_zone
 
     def read(self, context: Any) -> tuple[list, dict]:
-        """The compute nodes and compute services, from the database.
+        """The compute nodes and compute services, from the database if
+        the last read is older than ``host_state_refresh``.
 
         Done before the caller takes its selection lock: this is the part
         that waits on I/O.
         """
+        started = time.monotonic()
+        if (self._rows is not None and started - self._rows_read_at
+                < self.conf.scheduler.host_state_refresh):
+            return self._rows
         nodes = list(compute_node_obj.ComputeNodeList.get_all(context))
         services = {svc.host: svc for svc in service_obj.ServiceList.get_all(
             context, binary=COMPUTE_BINARY)}
-        return nodes, services
+        # No I/O from here on: replacing the rows and ending the claims
+        # they count happen together. A slower read that started earlier
+        # must not replace a newer one.
+        if started > self._rows_read_at:
+            self._rows = (nodes, services)
+            self._rows_read_at = started
+            counted = [uuid for uuid, claim in self.pending.items()
+                       if claim.reported is not None
+                       and claim.reported < started]
+            self.unclaim(counted)
+        return self._rows
 
     def host_states(self, nodes: list, services: dict) -> list[HostState]:
         """Host states from what ``read`` returned, with the pending
@@ -158,9 +181,15 @@ class HostManager:
 
     def update_instance_info(self, host_name: str, instance_uuids: list,
                              released: list) -> None:
-        """A compute's report: its row counts ``instance_uuids`` now, and
-        ``released`` are placements it gave up."""
-        for uuid in [*instance_uuids, *released]:
+        """A compute's report: its row counts ``instance_uuids`` now (the
+        next read will show it), and ``released`` are placements it gave
+        up."""
+        now = time.monotonic()
+        for uuid in instance_uuids:
+            claim = self.pending.get(uuid)
+            if claim is not None and claim.host == host_name:
+                claim.reported = now
+        for uuid in released:
             claim = self.pending.get(uuid)
             if claim is not None and claim.host == host_name:
                 del self.pending[uuid]

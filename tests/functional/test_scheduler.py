@@ -148,3 +148,31 @@ def test_availability_zone(conf, compute_api, scheduler, transport,
     [inst] = _settled(user_context, [elsewhere])
     assert inst.vm_state == vm_states.ERROR
     assert "AvailabilityZoneFilter" in inst.fault.message
+
+
+@pytest.mark.parametrize("refresh", [0.0, 0.3])
+def test_deleting_makes_room_again(conf, compute_api, scheduler, transport,
+                                   launched, user_context, admin_context,
+                                   tiny_flavor, refresh):
+    """Room for two: a third fails; once one is deleted (and, with a
+    cached host view, that view refreshed) a new one fits."""
+    conf.set_override("host_state_refresh", refresh, group="scheduler")
+    conf.set_override("memory_mb", 1024, group="fake_driver")
+    conf.set_override("ram_allocation_ratio", 1.0)
+    server = start_compute(conf, transport, launched)
+    first = _settled(user_context, _boot(compute_api, user_context,
+                                         tiny_flavor, count=2))
+    assert {i.vm_state for i in first} == {vm_states.ACTIVE}
+    [third] = _settled(user_context, _boot(compute_api, user_context,
+                                           tiny_flavor))
+    assert third.vm_state == vm_states.ERROR
+    compute_api.delete(user_context, first[0])
+    wait_for(lambda: len(server.manager.rt.claims) == 1,
+             what="the compute to free the room")
+
+    def boots():
+        [inst] = _settled(user_context, _boot(compute_api, user_context,
+                                              tiny_flavor))
+        return inst.vm_state == vm_states.ACTIVE
+    wait_for(boots, timeout=5, interval=0.1,
+             what="a boot to fit into the freed room")
