@@ -111,6 +111,15 @@ class Processes:
                 self.stop(child)
 
 
+def exit_on_sigterm() -> None:
+    """Make SIGTERM raise SystemExit, so ``finally`` blocks and
+    ``Processes`` still stop the children and clean up (``timeout``
+    and most supervisors send SIGTERM)."""
+    def _exit(signum: int, frame: Any) -> None:
+        raise SystemExit(128 + signum)
+    signal.signal(signal.SIGTERM, _exit)
+
+
 def rss_mb(pid: int) -> float:
     """Resident set size of ``pid`` in MiB, from /proc/<pid>/status."""
     with open(f'/proc/{pid}/status') as status:

@@ -213,6 +213,7 @@ def main() -> None:
                         help='use the pure-Python client even if wrk is '
                              'installed')
     args = parser.parse_args()
+    _common.exit_on_sigterm()
     if not args.python_client and not shutil.which('wrk'):
         print('wrk not found (bash bench/setup.sh installs it); using the '
               'slower pure-Python client', file=sys.stderr)
@@ -226,7 +227,7 @@ def main() -> None:
             rates = _measure(servers, args)
             rss = _common.rss_mb(servers['minova'][1].pid)
         _report(rates, rss, args, generator)
-    except Exception:
+    except BaseException:  # also Ctrl-C and SIGTERM
         print(f'logs kept in {tmp}', file=sys.stderr)
         raise
     shutil.rmtree(tmp, ignore_errors=True)

@@ -4,7 +4,10 @@ versus raw oslo.messaging calls to a minimal RPC server, on RabbitMQ.
 Both servers are separate processes on the same broker
 (rabbit://guest:guest@127.0.0.1:5672, in a virtual host created for the
 run with rabbitmqctl and deleted afterwards), both eventlet monkey patched
-with the threading executor. One client process calls each back to back
+and built with ``get_rpc_server`` without an executor argument, as
+minova.rpc does (under monkey patching oslo.messaging then picks its
+green-thread executor; ``--raw-executor threading`` gives the raw server
+the thread-pool one instead). One client process calls each back to back
 through ``oslo_messaging.get_rpc_client(...).call``:
 
 - minova: ``minova.baserpc.BaseAPI(conf, transport, 'conductor').ping``
@@ -14,11 +17,12 @@ through ``oslo_messaging.get_rpc_client(...).call``:
 - raw: a plain ``call({}, 'ping', arg=n)`` answered by an endpoint that
   returns the same ``{"service": ..., "arg": ...}`` shape.
 
-    .venv/bin/python bench/rpc_ping.py [--rounds 10] [--calls 500]
+    .venv/bin/python bench/rpc_ping.py [--rounds 5] [--calls 1000] [--block 20]
 
-Rounds alternate the two, so a noisy neighbour hurts both alike. Prints a
-table of medians, the ratio minova/raw and one line of JSON. Needs
-rabbitmqctl (run as root, as the broker's own administration tool).
+Within each round the two take turns in blocks of 20 calls, so a noisy
+neighbour hurts both alike. Prints a table of medians, the ratio
+minova/raw and one line of JSON. Needs rabbitmqctl (run as root, as the
+broker's own administration tool).
 """
 
 import sys
@@ -61,7 +65,7 @@ class Ping:
         return {'service': 'raw', 'arg': arg}
 
 
-def serve_raw(url, max_seconds):
+def serve_raw(url, max_seconds, executor):
     """Answer pings until SIGTERM or ``max_seconds``, whichever first."""
     stopping = []
     signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
@@ -69,7 +73,7 @@ def serve_raw(url, max_seconds):
     target = oslo_messaging.Target(exchange=RAW_EXCHANGE, topic=RAW_TOPIC,
                                    server='bench-host')
     server = oslo_messaging.get_rpc_server(transport, target, [Ping()],
-                                           executor='threading')
+                                           executor=executor)
     server.start()
     deadline = time.monotonic() + max_seconds
     try:
@@ -138,11 +142,23 @@ def _clients(url):
     return transport, {'minova': minova, 'raw': plain}
 
 
-def _rate(ping, calls):
+def _elapsed(ping, calls):
     start = time.perf_counter()
     for index in range(calls):
         ping(index)
-    return calls / (time.perf_counter() - start)
+    return time.perf_counter() - start
+
+
+def _round(pings, calls, block):
+    """Calls/s of each, from blocks of ``block`` calls taking turns (who
+    goes first alternates), so both see the same moments of load."""
+    elapsed = dict.fromkeys(pings, 0.0)
+    names = list(pings)
+    for turn in range(calls // block):
+        for name in names if turn % 2 == 0 else names[::-1]:
+            elapsed[name] += _elapsed(pings[name], block)
+    done = calls // block * block
+    return {name: done / seconds for name, seconds in elapsed.items()}
 
 
 def _measure(pings, procs, children, args):
@@ -151,12 +167,10 @@ def _measure(pings, procs, children, args):
             lambda n=name, p=ping: (procs.alive(children[n])
                                     and _answers(lambda **kw: p(0, **kw))),
             90, f'the {name} server to answer')
-        _rate(ping, 100)  # warm up
+        _elapsed(ping, 100)  # warm up
     rates = {name: [] for name in pings}
     for round_ in range(args.rounds):
-        order = list(pings) if round_ % 2 == 0 else list(pings)[::-1]
-        for name in order:
-            rate = _rate(pings[name], args.calls)
+        for name, rate in _round(pings, args.calls, args.block).items():
             rates[name].append(rate)
             print(f'round {round_ + 1}/{args.rounds} {name:<7} '
                   f'{rate:9.1f} calls/s', flush=True)
@@ -186,6 +200,7 @@ def _report(rates, args):
         'calls_per_s': stats,
         'ratio': round(ratio, 3),
         'paired_ratio': round(paired, 3),
+        'raw_executor': args.raw_executor,
         'cpus': os.cpu_count(),
     }))
 
@@ -204,11 +219,12 @@ def run_benchmark(args):
                 'minova': _start_conductor(procs, tmp, url),
                 'raw': procs.start(
                     [sys.executable, os.path.abspath(__file__),
-                     '--raw-server', url], os.path.join(tmp, 'raw.log')),
+                     '--raw-server', url, '--raw-executor',
+                     args.raw_executor], os.path.join(tmp, 'raw.log')),
             }
             transport, pings = _clients(url)
             rates = _measure(pings, procs, children, args)
-    except Exception:
+    except BaseException:  # also Ctrl-C and SIGTERM
         print(f'logs kept in {tmp}', file=sys.stderr)
         raise
     finally:
@@ -221,17 +237,26 @@ def run_benchmark(args):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('--rounds', type=int, default=10)
-    parser.add_argument('--calls', type=int, default=500,
+    parser.add_argument('--rounds', type=int, default=5)
+    parser.add_argument('--calls', type=int, default=1000,
                         help='sequential calls per round and server')
+    parser.add_argument('--block', type=int, default=20,
+                        help='calls in a row before the other server '
+                             'takes its turn')
+    parser.add_argument('--raw-executor', default='default',
+                        choices=['default', 'threading'],
+                        help="the raw server's executor (default: "
+                             "oslo.messaging's choice, as minova's)")
     parser.add_argument('--raw-server', metavar='URL',
                         help=argparse.SUPPRESS)  # the child process's mode
     parser.add_argument('--max-seconds', type=float, default=1800,
                         help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.raw_server:
-        serve_raw(args.raw_server, args.max_seconds)
+        executor = None if args.raw_executor == 'default' else 'threading'
+        serve_raw(args.raw_server, args.max_seconds, executor)
     else:
+        _common.exit_on_sigterm()
         run_benchmark(args)
 
 
