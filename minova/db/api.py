@@ -110,5 +110,10 @@ def _sqlite_on_connect(dbapi_conn: Any, _record: Any) -> None:
     # WAL lets readers in other processes (API workers) go on while one
     # process writes.
     cursor.execute("PRAGMA journal_mode=WAL")
+    # In WAL mode NORMAL still never corrupts the file; it may lose the
+    # last commits on power loss (not on a process crash). FULL would
+    # fsync every commit, and under eventlet that stalls the whole process
+    # (minova-all: every service) for each write.
+    cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
