@@ -14,8 +14,11 @@ Patterns (oslo.messaging's, as Nova uses them):
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from typing import Any
 
+import eventlet
 import oslo_messaging as messaging
 from oslo_config import cfg
 
@@ -73,12 +76,65 @@ class RequestContextSerializer(messaging.Serializer):
 def get_client(conf: cfg.ConfigOpts, transport: messaging.Transport,
                target: messaging.Target, service: str,
                serializer: messaging.Serializer | None = None,
-               timeout: int | None = None) -> messaging.RPCClient:
-    """A client whose version is capped by ``[upgrade_levels] <service>``."""
+               timeout: int | None = None) -> BoundedClient:
+    """A client whose version is capped by ``[upgrade_levels] <service>``
+    and whose calls and casts give up after their timeout."""
     version_cap = getattr(conf.upgrade_levels, service, None)
-    return messaging.get_rpc_client(
+    return BoundedClient(conf, messaging.get_rpc_client(
         transport, target, version_cap=version_cap, timeout=timeout,
-        serializer=RequestContextSerializer(serializer))
+        serializer=RequestContextSerializer(serializer)))
+
+
+class BoundedClient:
+    """An RPC client (or prepared call context) that never outwaits its
+    timeout, even while the message broker is unreachable.
+
+    oslo.messaging times only the wait for a reply: sending retries the
+    broker forever (``retry=None``), so a call or cast made while RabbitMQ
+    is down would block its caller, an API request say, until the broker
+    is back. Here the whole operation is bounded by the call's timeout
+    (``rpc_response_timeout`` by default) and raises ``MessagingTimeout``
+    after it; the API answers that with a 503. A send the broker refused
+    or dropped (``MessageDeliveryFailure``, e.g. on a connection the
+    broker closed) is reported the same way: either way no answer came.
+    """
+
+    def __init__(self, conf: cfg.ConfigOpts, client: Any) -> None:
+        self._conf = conf
+        self._client = client
+
+    def prepare(self, **kwargs: Any) -> BoundedClient:
+        return BoundedClient(self._conf, self._client.prepare(**kwargs))
+
+    def call(self, ctxt: Any, method: str, **kwargs: Any) -> Any:
+        with self._bounded(method):
+            return self._client.call(ctxt, method, **kwargs)
+
+    def cast(self, ctxt: Any, method: str, **kwargs: Any) -> None:
+        with self._bounded(method):
+            self._client.cast(ctxt, method, **kwargs)
+
+    @contextlib.contextmanager
+    def _bounded(self, method: str) -> Iterator[None]:
+        timeout = self._client.timeout or self._conf.rpc_response_timeout
+        gave_up = messaging.MessagingTimeout(
+            "No answer to %s within %ss: is the message broker reachable?"
+            % (method, timeout))
+        # An Exception, not eventlet's BaseException, so that the
+        # library's clean-up on errors (its connection pool) runs.
+        try:
+            with eventlet.Timeout(timeout, gave_up):
+                yield
+        except messaging.MessageDeliveryFailure as exc:
+            raise messaging.MessagingTimeout(
+                "Could not send %s: %s" % (method, exc)) from exc
+        except Exception as exc:
+            if exc is gave_up or exc.__context__ is gave_up:
+                raise gave_up from None
+            raise
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._client, name)
 
 
 def get_server(transport: messaging.Transport, target: messaging.Target,
