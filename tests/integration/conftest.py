@@ -45,7 +45,7 @@ def deployment(tmp_path: Any, vhost_url: str,
     with backends.database(db_backend, str(tmp_path)) as db_url:
         deploy = harness.Deployment(tmp_path, vhost_url, db_url)
         try:
-            deploy.manage("db", "sync")
+            deploy.sync_db()
             yield deploy
         finally:
             deploy.stop_all()

@@ -19,8 +19,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import eventlet
 import requests
 import sqlalchemy as sa
+
+from minova.db import api as db_api
+from minova.db import flavors as db_flavors
+from minova.db import migration
 
 BIN = os.path.dirname(sys.executable)
 IMAGE = "6e2b1a1c-4a3e-4d8b-9c3e-0a1b2c3d4e5f"  # [image] images default
@@ -156,6 +161,16 @@ class Deployment:
                   ""]
         self.config.write_text("\n".join(lines))
 
+    def sync_db(self) -> None:
+        """What ``minova-manage db sync`` does, without paying for a
+        process start (tests/unit/test_migrations.py runs the command)."""
+        database = db_api.Database(self.db_url)
+        try:
+            migration.db_sync(database)
+            db_flavors.ensure_defaults(database)
+        finally:
+            database.dispose()
+
     def manage(self, *args: str) -> str:
         result = subprocess.run(
             [os.path.join(BIN, "minova-manage"), "--config-file",
@@ -236,3 +251,75 @@ class Deployment:
             parts.append("===== %s (%s) =====\n%s" % (
                 process.name, process.pid, process.log()[-6000:]))
         return "\n".join(parts)
+
+
+class BrokerProxy:
+    """A TCP relay in front of RabbitMQ that can play a broker outage.
+
+    ``cut()`` drops every relayed connection and stops listening, so
+    clients see what a dead broker looks like (connection refused) while
+    the real broker, shared with everyone else on this machine, runs on;
+    ``restore()`` listens again on the same port.
+    """
+
+    def __init__(self, upstream: tuple[str, int] = ("127.0.0.1", 5672)):
+        self.upstream = upstream
+        self.port = free_port()
+        self._pairs: list[tuple[Any, Any]] = []
+        self._acceptor: Any = None
+        self.restore()
+
+    def url(self, rabbit_url: str) -> str:
+        """``rabbit_url`` with its host:port replaced by the proxy's."""
+        prefix, _at, rest = rabbit_url.partition("@")
+        vhost = rest.partition("/")[2]
+        return "%s@127.0.0.1:%d/%s" % (prefix, self.port, vhost)
+
+    def restore(self) -> None:
+        listener = eventlet.listen(("127.0.0.1", self.port))
+        self._acceptor = eventlet.spawn(self._accept, listener)
+
+    def _accept(self, listener: Any) -> None:
+        try:
+            while True:
+                client, _addr = listener.accept()
+                try:
+                    server = eventlet.connect(self.upstream)
+                except OSError:
+                    client.close()
+                    continue
+                self._pairs.append((client, server))
+                eventlet.spawn_n(self._pump, client, server)
+                eventlet.spawn_n(self._pump, server, client)
+        finally:
+            listener.close()
+
+    @staticmethod
+    def _pump(source: Any, sink: Any) -> None:
+        try:
+            while data := source.recv(65536):
+                sink.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for sock in (source, sink):
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+    def cut(self) -> None:
+        if self._acceptor is not None:
+            self._acceptor.kill()
+            self._acceptor = None
+        pairs, self._pairs = self._pairs, []
+        for pair in pairs:
+            for sock in pair:
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+                sock.close()
+
+    def close(self) -> None:
+        self.cut()
