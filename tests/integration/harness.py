@@ -299,9 +299,10 @@ class BrokerProxy:
         try:
             while data := source.recv(65536):
                 sink.sendall(data)
-        except OSError:
+        except (OSError, EOFError):
             pass
         finally:
+            # The other direction's pump sees EOF and ends too.
             for sock in (source, sink):
                 try:
                     sock.shutdown(socket.SHUT_RDWR)
@@ -314,12 +315,13 @@ class BrokerProxy:
             self._acceptor = None
         pairs, self._pairs = self._pairs, []
         for pair in pairs:
+            # Shut down, not closed: the pumps blocked in recv() wake up
+            # with EOF and end; the sockets go with them.
             for sock in pair:
                 try:
                     sock.shutdown(socket.SHUT_RDWR)
                 except OSError:
                     pass
-                sock.close()
 
     def close(self) -> None:
         self.cut()
