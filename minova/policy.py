@@ -1,7 +1,9 @@
 """API policy: oslo.policy rules with their defaults in code.
 
-Operators override rules in ``[oslo_policy] policy_file``; with no file the
-defaults below apply.
+Operators override rules in ``[oslo_policy] policy_file`` (and
+``policy_dirs``); with no file the defaults below apply. The files are read
+when the API starts and again on SIGHUP (``Enforcer.reload``), not on every
+request: oslo.policy would otherwise look for them on disk at each check.
 """
 
 from __future__ import annotations
@@ -121,12 +123,46 @@ def list_rules() -> list[oslo_policy.RuleDefault]:
     return [rule for rules in RULE_LISTS for rule in rules]
 
 
+class _LoadOnceEnforcer(oslo_policy.Enforcer):
+    """oslo.policy's enforcer that reads its files once.
+
+    oslo.policy calls ``load_rules`` on every check, which looks for the
+    policy file and directories on disk each time (about a tenth of a
+    cheap API request). Rules here are loaded by the first check or
+    ``load_rules(force_reload=True)``; a changed file takes effect on
+    ``Enforcer.reload`` (SIGHUP), as other options do.
+    """
+
+    _rules_loaded = False
+
+    def load_rules(self, force_reload: bool = False) -> None:
+        if self._rules_loaded and not force_reload:
+            return
+        super().load_rules(force_reload)
+        self._rules_loaded = True
+
+
 class Enforcer:
     """oslo.policy's enforcer with minova's defaults registered."""
 
     def __init__(self, conf: cfg.ConfigOpts) -> None:
-        self._enforcer = oslo_policy.Enforcer(conf)
-        self._enforcer.register_defaults(list_rules())
+        self.conf = conf
+        self._enforcer = self._load()
+
+    def _load(self) -> oslo_policy.Enforcer:
+        enforcer = _LoadOnceEnforcer(self.conf)
+        enforcer.register_defaults(list_rules())
+        enforcer.load_rules()
+        return enforcer
+
+    def reload(self) -> None:
+        """Read the policy files again (SIGHUP).
+
+        A fresh enforcer rather than a reload in place, so that rules an
+        operator removed from the file fall back to their defaults, and
+        checks in flight see the old rules or the new, never a mix.
+        """
+        self._enforcer = self._load()
 
     def authorize(self, context: Any, action: str,
                   target: dict | None = None) -> None:

@@ -222,7 +222,8 @@ class WSGIService(_ServiceRecord, os_service.Service):
     ``<name>_listen``, ``<name>_listen_port`` and ``<name>_workers``.
     ``app_environ`` is merged into every request's WSGI environ: it is how
     the app reaches the collaborators built from ``conf`` (paste factories
-    get only strings).
+    get only strings); those with a ``reset()`` are reset on SIGHUP too
+    (the API's policy rules are read again).
     """
 
     def __init__(self, conf: cfg.ConfigOpts, transport: messaging.Transport,
@@ -238,8 +239,9 @@ class WSGIService(_ServiceRecord, os_service.Service):
         self.report_interval = conf.report_interval
         self._setup_record(conf, transport, db_allowed=True, db=db)
         self.loader = loader or wsgi.Loader(conf)
+        self.app_environ = app_environ or {}
         self.app = _EnvironInjector(self.loader.load_app(name),
-                                    app_environ or {})
+                                    self.app_environ)
         self.workers = (getattr(conf, "%s_workers" % name, None)
                         or processutils.get_worker_count())
         self.server = wsgi.Server(
@@ -266,6 +268,9 @@ class WSGIService(_ServiceRecord, os_service.Service):
 
     def reset(self) -> None:
         self.server.reset()
+        for value in self.app_environ.values():
+            if callable(getattr(value, "reset", None)):
+                value.reset()
 
 
 class _EnvironInjector:

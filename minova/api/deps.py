@@ -32,6 +32,10 @@ class Deps:
     def environ(self) -> dict:
         return {ENVIRON_KEY: self}
 
+    def reset(self) -> None:
+        """SIGHUP (``WSGIService.reset``): read the policy files again."""
+        self.policy.reload()
+
 
 def build(conf: cfg.ConfigOpts, transport: messaging.Transport,
           db: Any) -> Deps:
