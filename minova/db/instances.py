@@ -88,9 +88,10 @@ def create(db: db_api.Database, values: dict[str, Any]) -> models.Instance:
 
 def update(db: db_api.Database, uuid: str, values: dict[str, Any],
            expected_task_state: list | None = None) -> models.Instance:
-    """Update a live instance; with ``expected_task_state``, only if its
-    task_state is one of those (compare-and-swap, so two actions racing on
-    one instance cannot both win)."""
+    """Update a live instance and return its row as written; with
+    ``expected_task_state``, only if its task_state is one of those
+    (compare-and-swap, so two actions racing on one instance cannot both
+    win)."""
     query = sa.update(models.Instance).where(
         models.Instance.uuid == uuid, models.Instance.deleted == 0)
     if expected_task_state is not None:
@@ -101,15 +102,26 @@ def update(db: db_api.Database, uuid: str, values: dict[str, Any],
             condition = sa.or_(condition,
                                models.Instance.task_state.is_(None))
         query = query.where(condition)
-    values = dict(values, updated_at=timeutils.utcnow())
+    query = query.values(**dict(values, updated_at=timeutils.utcnow()))
+    # The row comes back from the same transaction: RETURNING where the
+    # database has it for UPDATE (SQLite, PostgreSQL), else a read after
+    # the write (MariaDB), which sees the row as this transaction left it.
     with db.session() as session:
-        result = session.execute(query.values(**values))
-    if result.rowcount == 0:
+        if db.engine.dialect.update_returning:
+            row = session.scalar(
+                query.returning(models.Instance),
+                execution_options={"synchronize_session": False})
+        elif session.execute(query).rowcount:
+            row = session.scalar(sa.select(models.Instance).where(
+                models.Instance.uuid == uuid))
+        else:
+            row = None
+    if row is None:
         actual = get_by_uuid(db, uuid)  # InstanceNotFound if it is gone
         raise exception.UnexpectedTaskStateError(
             instance_uuid=uuid, expected=expected_task_state,
             actual=actual.task_state)
-    return get_by_uuid(db, uuid)
+    return row
 
 
 def destroy(db: db_api.Database, uuid: str) -> models.Instance:

@@ -1,0 +1,59 @@
+"""Instance rows on every backend minova supports (SQLite, MariaDB,
+PostgreSQL): the compare-and-swap update returns the row it wrote."""
+
+from __future__ import annotations
+
+import pytest
+from oslo_utils import uuidutils
+
+from minova import exception
+from minova.db import instances as db_instances
+
+pytestmark = pytest.mark.backends("db")
+
+
+def _create(db, **values):
+    return db_instances.create(db, dict(
+        {"uuid": uuidutils.generate_uuid(), "vm_state": "building",
+         "task_state": "scheduling", "memory_mb": 512,
+         "flavor": {"flavorid": "1"}, "meta": {"role": "web"}}, **values))
+
+
+def test_update_returns_the_row_as_written(db):
+    row = _create(db)
+    other = _create(db)
+    updated = db_instances.update(db, row.uuid,
+                                  {"host": "h1", "task_state": "spawning"},
+                                  expected_task_state=["scheduling"])
+    assert (updated.uuid, updated.id) == (row.uuid, row.id)
+    assert (updated.host, updated.task_state) == ("h1", "spawning")
+    # Columns the update did not touch come back as stored.
+    assert updated.meta == {"role": "web"}
+    stored = db_instances.get_by_uuid(db, row.uuid)
+    assert updated.created_at == stored.created_at
+    assert updated.updated_at == stored.updated_at is not None
+    assert stored.host == "h1"
+    assert db_instances.get_by_uuid(db, other.uuid).host is None
+
+
+def test_update_from_another_task_state_changes_nothing(db):
+    row = _create(db, task_state="deleting")
+    with pytest.raises(exception.UnexpectedTaskStateError):
+        db_instances.update(db, row.uuid, {"task_state": "spawning"},
+                            expected_task_state=["scheduling"])
+    assert db_instances.get_by_uuid(db, row.uuid).task_state == "deleting"
+    # None in the expected states matches a row with no task.
+    db_instances.update(db, row.uuid, {"task_state": None})
+    assert db_instances.update(
+        db, row.uuid, {"vm_state": "active"},
+        expected_task_state=[None]).vm_state == "active"
+
+
+def test_update_of_a_deleted_instance_is_not_found(db):
+    row = _create(db)
+    db_instances.destroy(db, row.uuid)
+    with pytest.raises(exception.InstanceNotFound):
+        db_instances.update(db, row.uuid, {"task_state": "spawning"},
+                            expected_task_state=["scheduling"])
+    with pytest.raises(exception.InstanceNotFound):
+        db_instances.update(db, row.uuid, {"task_state": None})
