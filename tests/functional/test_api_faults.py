@@ -8,11 +8,11 @@ import logging
 import pytest
 import requests
 import webob
-from oslo_middleware import request_id as request_id_mw
 
 from minova import exception
 from minova import wsgi
 from minova.api.openstack import faults
+from minova.api.openstack import middleware
 from minova.api.openstack import router
 from minova.api.openstack import wsgi_util
 
@@ -162,7 +162,7 @@ def _unsafe(req, **_kw):
 def _app():
     table = {"/boom": {"GET": _failing}, "/unsafe": {"GET": _unsafe},
              "/ok": {"GET": lambda req: wsgi_util.json_response({})}}
-    return request_id_mw.RequestId(faults.FaultWrapper(
+    return middleware.RequestId(faults.FaultWrapper(
         router.APIRouter(table)))
 
 

@@ -10,7 +10,6 @@ import logging
 from typing import Any
 
 import webob
-import webob.dec
 import webob.exc
 from oslo_serialization import jsonutils
 
@@ -57,25 +56,42 @@ def _from_webob(exc: webob.exc.HTTPException) -> webob.Response:
 class FaultWrapper(wsgi.Middleware):
     """Turns anything the pipeline below raised or answered badly into a
     fault body: HTTP errors keep their status, anything else is logged
-    with its traceback and answered with a 500 that leaks nothing."""
+    with its traceback and answered with a 500 that leaks nothing.
 
-    @webob.dec.wsgify(RequestClass=wsgi.Request)
-    def __call__(self, req: wsgi.Request) -> Any:
+    Plain WSGI rather than a WebOb layer: a good answer passes through
+    as the app below made it, without being rebuilt as a Response.
+    """
+
+    def __call__(self, environ: dict, start_response: Any) -> Any:
+        req = wsgi.Request(environ)
         try:
-            response = req.get_response(self.application)
+            status, headers, app_iter = req.call_application(
+                self.application)
         except webob.exc.HTTPException as exc:
-            return _from_webob(exc)
+            return _from_webob(exc)(environ, start_response)
         except Exception as exc:
-            request_id = req.environ.get("openstack.request_id")
-            LOG.exception("Unexpected error in %s %s (request %s): %s",
-                          req.method, req.path, request_id, exc)
-            return fault_response(
-                500, "Unexpected API Error. The minova-api log has the "
-                     "details under request id %s." % request_id)
-        if (response.status_int >= 400
-                and response.content_type != "application/json"):
-            if isinstance(response, webob.exc.HTTPException):
-                return _from_webob(response)
-            return fault_response(response.status_int,
-                                  response.status.split(" ", 1)[-1])
-        return response
+            return self._unexpected(req, exc)(environ, start_response)
+        code = int(status.split(" ", 1)[0])
+        if code >= 400 and _content_type(headers) != "application/json":
+            if hasattr(app_iter, "close"):
+                app_iter.close()
+            fault = fault_response(code, status.split(" ", 1)[-1])
+            return fault(environ, start_response)
+        start_response(status, headers)
+        return app_iter
+
+    @staticmethod
+    def _unexpected(req: wsgi.Request, exc: Exception) -> webob.Response:
+        request_id = req.environ.get("openstack.request_id")
+        LOG.exception("Unexpected error in %s %s (request %s): %s",
+                      req.method, req.path, request_id, exc)
+        return fault_response(
+            500, "Unexpected API Error. The minova-api log has the "
+                 "details under request id %s." % request_id)
+
+
+def _content_type(headers: list) -> str | None:
+    for name, value in headers:
+        if name.lower() == "content-type":
+            return value.split(";", 1)[0].strip().lower()
+    return None
