@@ -29,11 +29,23 @@ def test_update_returns_the_row_as_written(db):
     assert (updated.host, updated.task_state) == ("h1", "spawning")
     # Columns the update did not touch come back as stored.
     assert updated.meta == {"role": "web"}
+    assert updated.flavor == {"flavorid": "1"}
     stored = db_instances.get_by_uuid(db, row.uuid)
     assert updated.created_at == stored.created_at
     assert updated.updated_at == stored.updated_at is not None
     assert stored.host == "h1"
     assert db_instances.get_by_uuid(db, other.uuid).host is None
+
+
+def test_update_of_json_columns(db):
+    row = _create(db)
+    updated = db_instances.update(db, row.uuid, {
+        "meta": {"role": "db"},
+        "network_info": [{"address": "10.0.0.2", "label": "private"}]})
+    assert updated.meta == {"role": "db"}
+    stored = db_instances.get_by_uuid(db, row.uuid)
+    assert stored.network_info == [{"address": "10.0.0.2",
+                                    "label": "private"}]
 
 
 def test_update_from_another_task_state_changes_nothing(db):
