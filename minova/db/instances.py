@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import sqlalchemy as sa
@@ -92,33 +93,51 @@ def update(db: db_api.Database, uuid: str, values: dict[str, Any],
     ``expected_task_state``, only if its task_state is one of those
     (compare-and-swap, so two actions racing on one instance cannot both
     win)."""
-    # A Core UPDATE on the table, not an ORM-enabled one: the ORM's bulk
-    # update machinery cost more CPU than the statement itself.
-    table = models.Instance.__table__
-    query = sa.update(table).where(table.c.uuid == uuid,
-                                   table.c.deleted == 0)
-    if expected_task_state is not None:
-        expected = list(expected_task_state)
-        condition = table.c.task_state.in_(
-            [state for state in expected if state is not None])
-        if None in expected:
-            condition = sa.or_(condition, table.c.task_state.is_(None))
-        query = query.where(condition)
-    query = query.values(**_columns(dict(values,
-                                         updated_at=timeutils.utcnow())))
+    values = _columns(dict(values, updated_at=timeutils.utcnow()))
+    expected = (None if expected_task_state is None
+                else tuple(expected_task_state))
+    query = _update_statement(tuple(sorted(values)), expected)
+    params = {"v_" + name: value for name, value in values.items()}
     # The row is read back in the same transaction: it is the row as
     # this update left it, for one commit instead of two.
     with db.session() as session:
         row = None
-        if session.execute(query).rowcount:
-            row = session.scalar(sa.select(models.Instance).where(
-                models.Instance.uuid == uuid))
+        if session.execute(query, dict(params, match_uuid=uuid)).rowcount:
+            row = session.scalar(_GET_LIVE, {"match_uuid": uuid})
     if row is None:
         actual = get_by_uuid(db, uuid)  # InstanceNotFound if it is gone
         raise exception.UnexpectedTaskStateError(
             instance_uuid=uuid, expected=expected_task_state,
             actual=actual.task_state)
     return row
+
+
+# Every save of an instance goes through these: the statements are built
+# once (per set of columns and expected states) with bound parameters, as
+# building them per call cost more CPU than running them.
+_GET_LIVE = sa.select(models.Instance).where(
+    models.Instance.uuid == sa.bindparam("match_uuid"),
+    models.Instance.deleted == 0)
+
+
+@functools.lru_cache(maxsize=256)
+def _update_statement(columns: tuple[str, ...],
+                      expected: tuple | None) -> sa.Update:
+    """UPDATE of ``columns`` (bound as ``v_<column>``) of the live row
+    whose uuid is ``match_uuid``, and only from the ``expected`` task
+    states if given. A Core UPDATE on the table: the ORM's bulk update
+    machinery costs more than the statement."""
+    table = models.Instance.__table__
+    query = sa.update(table).where(
+        table.c.uuid == sa.bindparam("match_uuid"), table.c.deleted == 0)
+    if expected is not None:
+        condition = table.c.task_state.in_(
+            [state for state in expected if state is not None])
+        if None in expected:
+            condition = sa.or_(condition, table.c.task_state.is_(None))
+        query = query.where(condition)
+    return query.values({name: sa.bindparam("v_" + name)
+                         for name in columns})
 
 
 def _columns(values: dict[str, Any]) -> dict[str, Any]:
