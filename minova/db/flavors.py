@@ -50,26 +50,28 @@ def get_all(db: db_api.Database, *, is_public: bool | None = True,
             min_memory_mb: int | None = None, min_root_gb: int | None = None,
             sort_key: str = "flavorid", sort_dir: str = "asc",
             limit: int | None = None,
-            marker: str | None = None) -> list[models.Flavor]:
-    query = sa.select(models.Flavor).where(
-        models.Flavor.disabled == sa.false())
+            marker: str | None = None) -> list[sa.Row]:
+    """Enabled flavors, as rows (``db.reader()``)."""
+    columns = models.Flavor.__table__.c
+    query = sa.select(models.Flavor.__table__).where(
+        columns.disabled == sa.false())
     if is_public is not None:
-        query = query.where(models.Flavor.is_public == is_public)
+        query = query.where(columns.is_public == is_public)
     if min_memory_mb is not None:
-        query = query.where(models.Flavor.memory_mb >= min_memory_mb)
+        query = query.where(columns.memory_mb >= min_memory_mb)
     if min_root_gb is not None:
-        query = query.where(models.Flavor.root_gb >= min_root_gb)
+        query = query.where(columns.root_gb >= min_root_gb)
     marker_row = None
     if marker is not None:
         try:
             marker_row = get_by_flavorid(db, marker)
         except exception.FlavorNotFound as exc:
             raise exception.InvalidMarker(marker=marker) from exc
-    query = common.paginate(query, models.Flavor, sort_keys=[sort_key],
+    query = common.paginate(query, columns, sort_keys=[sort_key],
                             sort_dirs=[sort_dir], limit=limit,
                             marker_row=marker_row)
-    with db.session() as session:
-        return list(session.scalars(query))
+    with db.reader() as connection:
+        return connection.execute(query).all()
 
 
 def create(db: db_api.Database, values: dict[str, Any]) -> models.Flavor:

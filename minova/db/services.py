@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import sqlalchemy as sa
@@ -39,15 +40,26 @@ def get_by_host_and_binary(db: db_api.Database, host: str,
 
 def get_all(db: db_api.Database, *, host: str | None = None,
             binary: str | None = None,
-            topic: str | None = None) -> list[models.Service]:
-    query = sa.select(models.Service).where(_live())
-    for column, value in ((models.Service.host, host),
-                          (models.Service.binary, binary),
-                          (models.Service.topic, topic)):
-        if value is not None:
-            query = query.where(column == value)
-    with db.session() as session:
-        return list(session.scalars(query.order_by(models.Service.id)))
+            topic: str | None = None) -> list[sa.Row]:
+    """Live services by id, as rows (``db.reader()``)."""
+    filters = {name: value for name, value in
+               (("host", host), ("binary", binary), ("topic", topic))
+               if value is not None}
+    with db.reader() as connection:
+        return connection.execute(_list_query(frozenset(filters)),
+                                  filters).all()
+
+
+@functools.cache
+def _list_query(filtered: frozenset[str]) -> sa.Select:
+    """One statement per set of filters, built once: SQLAlchemy then
+    reuses its cache key and compiled form (building and keying it took
+    as long as running it)."""
+    table = models.Service.__table__
+    query = sa.select(table).where(table.c.deleted == 0)
+    for name in sorted(filtered):
+        query = query.where(table.c[name] == sa.bindparam(name))
+    return query.order_by(table.c.id)
 
 
 def create(db: db_api.Database, values: dict[str, Any]) -> models.Service:
