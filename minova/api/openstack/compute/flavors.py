@@ -10,6 +10,7 @@ from minova.api.openstack import common
 from minova.api.openstack import wsgi_util
 from minova.api.openstack.compute.schemas import flavors as schema
 from minova.api.openstack.compute.views import flavors as views
+from minova.db import api as db_api
 from minova.db import flavors as db_flavors
 from minova.objects import flavor as flavor_obj
 
@@ -55,8 +56,9 @@ def _list(req: wsgi_util.APIRequest, view: Any) -> Any:
     if sort_dir not in ("asc", "desc"):
         raise exception.ValidationError(
             field="sort_dir", reason="%r is not one of asc, desc" % sort_dir)
-    flavors = flavor_obj.FlavorList.get_all(
-        context, is_public=_is_public(req),
+    # Read-only list: the rows themselves (docs/architecture.md, Data).
+    flavors = db_flavors.get_all(
+        db_api.from_context(context), is_public=_is_public(req),
         min_memory_mb=_int_param(req, "minRam"),
         min_root_gb=_int_param(req, "minDisk"),
         sort_key=_SORT_KEYS[sort_key], sort_dir=sort_dir, limit=limit,

@@ -10,6 +10,8 @@ from typing import Any
 
 from minova import exception
 from minova.api.openstack import wsgi_util
+from minova.db import api as db_api
+from minova.db import services as db_services
 from minova.objects import service as service_obj
 
 _HOST_BINARY = {
@@ -59,8 +61,10 @@ def _view(req: wsgi_util.APIRequest, service: Any) -> dict:
 def index(req: wsgi_util.APIRequest) -> Any:
     context = req.context
     req.deps.policy.authorize(context, "os_compute_api:os-services:list")
-    services = service_obj.ServiceList.get_all(
-        context, host=req.GET.get("host"), binary=req.GET.get("binary"))
+    # Read-only list: the rows themselves (docs/architecture.md, Data).
+    services = db_services.get_all(db_api.from_context(context),
+                                   host=req.GET.get("host"),
+                                   binary=req.GET.get("binary"))
     return wsgi_util.json_response(
         {"services": [_view(req, service) for service in services]})
 
