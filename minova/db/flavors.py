@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import sqlalchemy as sa
@@ -52,26 +53,51 @@ def get_all(db: db_api.Database, *, is_public: bool | None = True,
             limit: int | None = None,
             marker: str | None = None) -> list[sa.Row]:
     """Enabled flavors, as rows (``db.reader()``)."""
-    columns = models.Flavor.__table__.c
-    query = sa.select(models.Flavor.__table__).where(
-        columns.disabled == sa.false())
-    if is_public is not None:
-        query = query.where(columns.is_public == is_public)
-    if min_memory_mb is not None:
-        query = query.where(columns.memory_mb >= min_memory_mb)
-    if min_root_gb is not None:
-        query = query.where(columns.root_gb >= min_root_gb)
-    marker_row = None
-    if marker is not None:
+    params = {name: value for name, value in (
+        ("is_public", is_public), ("min_memory_mb", min_memory_mb),
+        ("min_root_gb", min_root_gb), ("limit", limit))
+        if value is not None}
+    shape = (frozenset(params), sort_key, sort_dir)
+    if marker is None:
+        query = _list_query(*shape)
+    else:
         try:
             marker_row = get_by_flavorid(db, marker)
         except exception.FlavorNotFound as exc:
             raise exception.InvalidMarker(marker=marker) from exc
-    query = common.paginate(query, columns, sort_keys=[sort_key],
-                            sort_dirs=[sort_dir], limit=limit,
-                            marker_row=marker_row)
+        query = _build_list_query(*shape, marker_row=marker_row)
     with db.reader() as connection:
-        return connection.execute(query).all()
+        return connection.execute(query, params).all()
+
+
+@functools.cache
+def _list_query(filters: frozenset[str], sort_key: str,
+                sort_dir: str) -> sa.Select:
+    """The first page's statement, built once per set of filters and
+    order: SQLAlchemy then reuses its cache key and compiled form
+    (building and keying it took longer than running it)."""
+    return _build_list_query(filters, sort_key, sort_dir)
+
+
+def _build_list_query(filters: frozenset[str], sort_key: str,
+                      sort_dir: str, marker_row: Any = None) -> sa.Select:
+    """The list statement, with a bound parameter per filter given."""
+    columns = models.Flavor.__table__.c
+    query = sa.select(models.Flavor.__table__).where(
+        columns.disabled == sa.false())
+    if "is_public" in filters:
+        query = query.where(columns.is_public == sa.bindparam("is_public"))
+    if "min_memory_mb" in filters:
+        query = query.where(
+            columns.memory_mb >= sa.bindparam("min_memory_mb"))
+    if "min_root_gb" in filters:
+        query = query.where(columns.root_gb >= sa.bindparam("min_root_gb"))
+    query = common.paginate(query, columns, sort_keys=[sort_key],
+                            sort_dirs=[sort_dir], limit=None,
+                            marker_row=marker_row)
+    if "limit" in filters:
+        query = query.limit(sa.bindparam("limit", type_=sa.Integer))
+    return query
 
 
 def create(db: db_api.Database, values: dict[str, Any]) -> models.Flavor:

@@ -13,6 +13,7 @@ from alembic import autogenerate
 from alembic import migration as alembic_migration
 
 from minova import exception
+from minova.db import flavors as db_flavors
 from minova.db import migration
 from minova.db import models
 from minova.db import services as db_services
@@ -99,3 +100,28 @@ def test_sync_again_changes_nothing_and_matches_the_models(db):
         diff = autogenerate.compare_metadata(context,
                                              models.Base.metadata)
     assert diff == []
+
+
+def test_list_reads_filter_order_and_page(db):
+    """The list statements are built once with bound parameters (filters,
+    LIMIT) and run on a plain connection: the same rows on every
+    backend."""
+    db_services.create(db, dict(CONDUCTOR, report_count=0))
+    db_services.create(db, {"host": "h2", "binary": "minova-compute",
+                            "topic": "compute", "report_count": 0})
+    assert [r.host for r in db_services.get_all(db)] == ["h1", "h2"]
+    assert [r.host for r in db_services.get_all(
+        db, binary="minova-compute")] == ["h2"]
+    assert db_services.get_all(db, host="h1", binary="minova-compute") \
+        == []
+
+    db_flavors.ensure_defaults(db)
+    first = db_flavors.get_all(db, limit=2)
+    assert [r.flavorid for r in first] == ["1", "2"]
+    after = db_flavors.get_all(db, limit=2, marker="2")
+    assert [r.flavorid for r in after] == ["3", "4"]
+    big = db_flavors.get_all(db, min_memory_mb=4096, sort_key="memory_mb",
+                             sort_dir="desc")
+    assert [r.memory_mb for r in big] == [16384, 8192, 4096]
+    assert db_flavors.get_all(db, is_public=False) == []
+    assert db_flavors.get_all(db, limit=0) == []
