@@ -131,11 +131,12 @@ def _update_statement(columns: tuple[str, ...],
     query = sa.update(table).where(
         table.c.uuid == sa.bindparam("match_uuid"), table.c.deleted == 0)
     if expected is not None:
-        condition = table.c.task_state.in_(
-            [state for state in expected if state is not None])
-        if None in expected:
-            condition = sa.or_(condition, table.c.task_state.is_(None))
-        query = query.where(condition)
+        # Equalities rather than IN: an IN list is re-rendered into the
+        # SQL on every execution.
+        query = query.where(sa.or_(
+            sa.false(),
+            *[table.c.task_state.is_(None) if state is None
+              else table.c.task_state == state for state in expected]))
     return query.values({name: sa.bindparam("v_" + name)
                          for name in columns})
 
