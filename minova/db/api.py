@@ -13,6 +13,9 @@ instances::
     with db.reader() as connection:
         rows = connection.execute(query).all()
 
+and single-row writes on the hot path ``db.writer()``, the same
+connection in a transaction that commits on exit.
+
 Query modules (``minova.db.services`` and friends) take the ``Database``
 as their first argument. Code that holds a request context gets the
 database with ``from_context(context)``, which raises ``DBNotAllowed`` in a
@@ -90,6 +93,14 @@ class Database:
         again; a list read needs neither.
         """
         with self.engine.connect() as connection:
+            yield connection
+
+    @contextlib.contextmanager
+    def writer(self) -> Iterator[sa.Connection]:
+        """A connection in one transaction for Core statements: commit on
+        exit, rollback on error. For hot single-row writes (an instance's
+        save) where a session and ORM instances cost more than the SQL."""
+        with self.engine.begin() as connection:
             yield connection
 
     def reset_after_fork(self) -> None:
