@@ -14,5 +14,6 @@ def main() -> None:
         server = service.WSGIService(conf, transport, name, db=db,
                                      app_environ=environ)
         servers.append((server, server.workers))
+    common.freeze_startup_objects()
     service.launch(conf, servers)
     service.wait()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 
 from oslo_config import cfg
@@ -24,3 +25,16 @@ def init(argv: list[str] | None = None) -> cfg.ConfigOpts:
 
 def transport_and_db(conf: cfg.ConfigOpts) -> tuple:
     return rpc.get_transport(conf), db_api.Database.from_conf(conf)
+
+
+def freeze_startup_objects() -> None:
+    """Move everything built so far out of the garbage collector's reach.
+
+    Modules, classes, the paste app and the like live as long as the
+    process; a full collection traversed all of them again and again
+    (about 8% of GET /v2.1/os-services, docs/performance.md). Frozen
+    before ProcessLauncher forks, they also stay shared with the workers
+    instead of being copied by the collector's writes.
+    """
+    gc.collect()
+    gc.freeze()
