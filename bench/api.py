@@ -10,7 +10,10 @@ same generator and concurrency:
 - minova ``GET /`` (version document: paste urlmap, request id, fault
   wrapper, WebOb);
 - minova ``GET /v2.1/os-services`` with ``X-Auth-Token: admin:admin``
-  (plus noauth2, routing, policy, a database query, versioned objects).
+  (plus noauth2, routing, policy, a database query);
+- minova ``GET /v2.1/flavors`` as a user (the five default flavors that
+  ``db sync`` creates, with their links; as ``bench/boot.py`` measures it
+  on minova-all).
 
     .venv/bin/python bench/api.py [--runs 5] [--duration 5]
         [--concurrency 1 16] [--python-client]
@@ -43,11 +46,13 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import _common  # noqa: E402
 
 ADMIN = {'X-Auth-Token': 'admin:admin'}
+USER = {'X-Auth-Token': 'bench:bench'}
 TARGETS = {
     # name: (server, path, headers)
     'bare /': ('bare', '/', {}),
     'minova /': ('minova', '/', {}),
     'minova os-services': ('minova', '/v2.1/os-services', ADMIN),
+    'minova flavors': ('minova', '/v2.1/flavors', USER),
 }
 
 
