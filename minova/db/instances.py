@@ -88,22 +88,28 @@ def create(db: db_api.Database, values: dict[str, Any]) -> models.Instance:
 
 
 def update(db: db_api.Database, uuid: str, values: dict[str, Any],
-           expected_task_state: list | None = None) -> models.Instance:
+           expected_task_state: list | None = None) -> sa.Row:
     """Update a live instance and return its row as written; with
     ``expected_task_state``, only if its task_state is one of those
     (compare-and-swap, so two actions racing on one instance cannot both
-    win)."""
+    win).
+
+    The row is a Core row whose attributes are the model's (``meta``,
+    not ``metadata``): every save of every instance comes through here,
+    and a session plus an ORM instance cost twice the SQL.
+    """
     values = _columns(dict(values, updated_at=timeutils.utcnow()))
     expected = (None if expected_task_state is None
                 else tuple(expected_task_state))
     query = _update_statement(tuple(sorted(values)), expected)
     params = {"v_" + name: value for name, value in values.items()}
-    # The row is read back in the same transaction: it is the row as
-    # this update left it, for one commit instead of two.
-    with db.session() as session:
+    params["match_uuid"] = uuid
+    # Read back in the same transaction: the row as this update left it.
+    with db.writer() as connection:
         row = None
-        if session.execute(query, dict(params, match_uuid=uuid)).rowcount:
-            row = session.scalar(_GET_LIVE, {"match_uuid": uuid})
+        if connection.execute(query, params).rowcount:
+            row = connection.execute(_GET_LIVE,
+                                     {"match_uuid": uuid}).one()
     if row is None:
         actual = get_by_uuid(db, uuid)  # InstanceNotFound if it is gone
         raise exception.UnexpectedTaskStateError(
@@ -112,12 +118,15 @@ def update(db: db_api.Database, uuid: str, values: dict[str, Any],
     return row
 
 
-# Every save of an instance goes through these: the statements are built
-# once (per set of columns and expected states) with bound parameters, as
-# building them per call cost more CPU than running them.
-_GET_LIVE = sa.select(models.Instance).where(
-    models.Instance.uuid == sa.bindparam("match_uuid"),
-    models.Instance.deleted == 0)
+# The statements of a save are built once (per set of columns and
+# expected states) with bound parameters: building them per call cost
+# more CPU than running them.
+_TABLE = models.Instance.__table__
+_GET_LIVE = sa.select(*[
+    column.label(attr)
+    for attr, column in sa.inspect(models.Instance).columns.items()
+]).where(_TABLE.c.uuid == sa.bindparam("match_uuid"),
+         _TABLE.c.deleted == 0)
 
 
 @functools.lru_cache(maxsize=256)
@@ -125,18 +134,16 @@ def _update_statement(columns: tuple[str, ...],
                       expected: tuple | None) -> sa.Update:
     """UPDATE of ``columns`` (bound as ``v_<column>``) of the live row
     whose uuid is ``match_uuid``, and only from the ``expected`` task
-    states if given. A Core UPDATE on the table: the ORM's bulk update
-    machinery costs more than the statement."""
-    table = models.Instance.__table__
-    query = sa.update(table).where(
-        table.c.uuid == sa.bindparam("match_uuid"), table.c.deleted == 0)
+    states if given."""
+    query = sa.update(_TABLE).where(
+        _TABLE.c.uuid == sa.bindparam("match_uuid"), _TABLE.c.deleted == 0)
     if expected is not None:
         # Equalities rather than IN: an IN list is re-rendered into the
         # SQL on every execution.
         query = query.where(sa.or_(
             sa.false(),
-            *[table.c.task_state.is_(None) if state is None
-              else table.c.task_state == state for state in expected]))
+            *[_TABLE.c.task_state.is_(None) if state is None
+              else _TABLE.c.task_state == state for state in expected]))
     return query.values({name: sa.bindparam("v_" + name)
                          for name in columns})
 
