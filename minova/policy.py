@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from oslo_config import cfg
+from oslo_policy import _checks  # the check classes, for _PURE_CHECKS
 from oslo_policy import policy as oslo_policy
 
 from minova import exception
@@ -142,12 +143,28 @@ class _LoadOnceEnforcer(oslo_policy.Enforcer):
         self._rules_loaded = True
 
 
+# Checks whose answer depends only on the rules, the credentials and the
+# target: no I/O, no clock (not http:/https: or custom checks).
+_PURE_CHECKS = (_checks.RoleCheck, _checks.GenericCheck, _checks.TrueCheck,
+                _checks.FalseCheck)
+_DECISIONS_MAX = 4096
+
+
 class Enforcer:
-    """oslo.policy's enforcer with minova's defaults registered."""
+    """oslo.policy's enforcer with minova's defaults registered.
+
+    Decisions are remembered per (action, credentials, target) when the
+    action's rule is made of pure checks only (roles, ``rule:``, target
+    matches, and/or/not): oslo.policy inspects the signature of every
+    check it evaluates (``inspect.getfullargspec``), a fifth of a cheap
+    API request. The memory is dropped with the rules on ``reload``.
+    """
 
     def __init__(self, conf: cfg.ConfigOpts) -> None:
         self.conf = conf
         self._enforcer = self._load()
+        self._decisions: dict[tuple, bool] = {}
+        self._pure: dict[str, bool] = {}
 
     def _load(self) -> oslo_policy.Enforcer:
         enforcer = _LoadOnceEnforcer(self.conf)
@@ -163,6 +180,8 @@ class Enforcer:
         checks in flight see the old rules or the new, never a mix.
         """
         self._enforcer = self._load()
+        self._decisions = {}
+        self._pure = {}
 
     def authorize(self, context: Any, action: str,
                   target: dict | None = None) -> None:
@@ -170,9 +189,60 @@ class Enforcer:
         if target is None:
             target = {"project_id": context.project_id,
                       "user_id": context.user_id}
-        self._enforcer.authorize(action, target, context,
-                                 do_raise=True, exc=exception.Forbidden,
-                                 action=action)
+        key = self._key(context, action, target)
+        allowed = self._decisions.get(key) if key else None
+        if allowed is None:
+            allowed = self._decide(context, action, target)
+            if key:
+                if len(self._decisions) >= _DECISIONS_MAX:
+                    self._decisions = {}
+                self._decisions[key] = allowed
+        if not allowed:
+            raise exception.Forbidden(action=action)
+
+    def _decide(self, context: Any, action: str, target: dict) -> bool:
+        try:
+            self._enforcer.authorize(action, target, context,
+                                     do_raise=True, exc=exception.Forbidden,
+                                     action=action)
+        except exception.Forbidden:
+            return False
+        return True
+
+    def _key(self, context: Any, action: str, target: dict) -> tuple | None:
+        """What a pure rule's answer depends on, or None: not cacheable."""
+        pure = self._pure.get(action)
+        if pure is None:
+            rule = self._enforcer.rules.get(action)
+            pure = self._pure[action] = (rule is not None
+                                         and self._is_pure(rule, ()))
+        if not pure:
+            return None
+        key = (action, _frozen(context.to_policy_values()), _frozen(target))
+        try:
+            hash(key)
+        except TypeError:
+            return None
+        return key
+
+    def _is_pure(self, check: Any, seen: tuple[str, ...]) -> bool:
+        if isinstance(check, oslo_policy.RuleCheck):
+            if check.match in seen:
+                return False
+            rule = self._enforcer.rules.get(check.match)
+            # An undefined rule is always false: pure.
+            return rule is None or self._is_pure(rule, (*seen, check.match))
+        if isinstance(check, (oslo_policy.AndCheck, oslo_policy.OrCheck)):
+            return all(self._is_pure(sub, seen) for sub in check.rules)
+        if isinstance(check, oslo_policy.NotCheck):
+            return self._is_pure(check.rule, seen)
+        return type(check) in _PURE_CHECKS
 
     def check_is_admin(self, context: Any) -> bool:
         return self._enforcer.authorize("context_is_admin", {}, context)
+
+
+def _frozen(values: Any) -> tuple:
+    return tuple(sorted(
+        (name, tuple(value) if isinstance(value, list) else value)
+        for name, value in values.items()))
