@@ -19,6 +19,17 @@ def _create(db, **values):
          "flavor": {"flavorid": "1"}, "meta": {"role": "web"}}, **values))
 
 
+def test_create_returns_the_row_as_stored(db):
+    row = _create(db, display_name="web-1")
+    stored = db_instances.get_by_uuid(db, row.uuid)
+    assert row.id == stored.id
+    assert (row.display_name, row.meta, row.flavor) == (
+        "web-1", {"role": "web"}, {"flavorid": "1"})
+    # Defaults the database layer fills in.
+    assert (row.deleted, row.power_state, row.vcpus) == (0, 0, 0)
+    assert row.created_at == stored.created_at is not None
+
+
 def test_update_returns_the_row_as_written(db):
     row = _create(db)
     other = _create(db)
