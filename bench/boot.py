@@ -6,7 +6,11 @@ directory, then:
 
 1. boots N servers (``POST /v2.1/servers``, flavorRef "1", networks
    "none") from ``--concurrency`` client threads and waits until the API
-   lists none in BUILD;
+   lists none in BUILD. By default each thread POSTs as soon as its last
+   POST was answered (closed loop: the offered load is whatever the API
+   accepts, which measures capacity; latency is then mostly queueing).
+   With ``--rate R`` the POSTs are sent on a schedule, R per second
+   (open loop), which measures latency at a load below capacity;
 2. reports servers/s (first POST to the poll that saw none left in
    BUILD), the POST latency the client saw, and the boot-to-ACTIVE
    latency of each server, p50/p99 (from the database afterwards: the
@@ -18,7 +22,8 @@ directory, then:
    installed).
 
     .venv/bin/python bench/boot.py [-n 200] [--concurrency 8]
-        [--flavors-duration 5] [--flavors-concurrency 1 16]
+        [--rate R] [--flavors-duration 5] [--flavors-concurrency 1 16]
+        [--no-flavors]
 
 Targets: >= 100 servers/s, p50 boot-to-ACTIVE < 50 ms, flavors >= 0.25x
 the bare app. Prints a summary and one line of JSON.
@@ -95,14 +100,17 @@ def _image_id(port: int) -> str:
     return body['images'][0]['id']
 
 
-def _boot_all(port: int, count: int, concurrency: int) -> dict:
-    """POST ``count`` servers from ``concurrency`` threads."""
+def _boot_all(port: int, count: int, concurrency: int,
+              rate: float | None = None) -> dict:
+    """POST ``count`` servers from ``concurrency`` threads; with ``rate``,
+    the i-th POST is not sent before i / rate seconds from the start."""
     image = _image_id(port)
     ids: list[str] = []
     post_ms: list[float] = []
     errors: list[str] = []
     lock = threading.Lock()
-    todo = list(range(count))
+    todo = list(range(count - 1, -1, -1))
+    began = time.perf_counter()
 
     def worker() -> None:
         conn = http.client.HTTPConnection('127.0.0.1', port, timeout=60)
@@ -111,13 +119,17 @@ def _boot_all(port: int, count: int, concurrency: int) -> dict:
                 if not todo:
                     break
                 index = todo.pop()
+            if rate:
+                delay = began + index / rate - time.perf_counter()
+                if delay > 0:
+                    time.sleep(delay)
             body = {'server': {'name': f'bench-{index}', 'flavorRef': '1',
                                'imageRef': image,
                                'networks': 'none'}}
-            start = time.perf_counter()
+            sent = time.perf_counter()
             status, reply = _request(conn, 'POST', '/v2.1/servers', TOKEN,
                                      body)
-            elapsed = (time.perf_counter() - start) * 1000
+            elapsed = (time.perf_counter() - sent) * 1000
             with lock:
                 if status == 202:
                     ids.append(reply['server']['id'])
@@ -219,6 +231,11 @@ def main() -> None:
     parser.add_argument('-n', '--count', type=int, default=200)
     parser.add_argument('--concurrency', type=int, default=8,
                         help='client threads POSTing servers')
+    parser.add_argument('--rate', type=float, default=None,
+                        help='POSTs per second on a schedule (open loop) '
+                             'instead of as fast as they are answered')
+    parser.add_argument('--no-flavors', action='store_true',
+                        help='skip the GET /v2.1/flavors measurement')
     parser.add_argument('--flavors-duration', type=float, default=5)
     parser.add_argument('--flavors-runs', type=int, default=3)
     parser.add_argument('--flavors-concurrency', type=int, nargs='+',
@@ -236,11 +253,13 @@ def main() -> None:
             _common.wait_for(lambda: procs.alive(child) and _ready(port),
                              60, 'minova-all and its compute')
             start = time.perf_counter()
-            booted = _boot_all(port, args.count, args.concurrency)
+            booted = _boot_all(port, args.count, args.concurrency,
+                               args.rate)
             posted = time.perf_counter()
             done = _wait_active(port, args.count, timeout=300)
             rss = _common.rss_mb(child.pid)
-            flavors = _flavors(procs, tmp, port, args)
+            flavors = ({} if args.no_flavors
+                       else _flavors(procs, tmp, port, args))
         latencies = _db_latencies(tmp, booted['ids'])
     except Exception:
         print(f'logs kept in {tmp}', file=sys.stderr)
@@ -249,6 +268,7 @@ def main() -> None:
         'benchmark': 'boot',
         'servers': args.count,
         'client_threads': args.concurrency,
+        'offered_rate': args.rate,
         'servers_per_s': round(args.count / (done - start), 1),
         'posts_per_s': round(args.count / (posted - start), 1),
         'post_ms_p50': _percentile(booted['post_ms'], 0.5),
@@ -259,6 +279,8 @@ def main() -> None:
         'minova_all_rss_mib': round(rss, 1),
         'cpus': os.cpu_count(),
     }
+    if args.rate:
+        print(f"open loop: POSTs offered at {args.rate:g}/s")
     print(f"{args.count} servers ACTIVE in {done - start:.2f} s: "
           f"{result['servers_per_s']} servers/s "
           f"(POSTs alone {result['posts_per_s']}/s)")
