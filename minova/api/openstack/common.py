@@ -124,8 +124,17 @@ def collection_links(req: wsgi_util.APIRequest, items: list, limit: int,
 # Links --------------------------------------------------------------------
 
 def base_url(req: wsgi_util.APIRequest) -> str:
-    """``http://host:port/v2.1``: where this API is mounted."""
-    return req.application_url.rstrip("/")
+    """``http://host:port/v2.1``: where this API is mounted.
+
+    Worked out once per request: a list's links ask for it per item.
+    """
+    url = req.environ.get(_BASE_URL_KEY)
+    if url is None:
+        url = req.environ[_BASE_URL_KEY] = req.application_url.rstrip("/")
+    return url
+
+
+_BASE_URL_KEY = "minova.base_url"
 
 
 def links(req: wsgi_util.APIRequest, collection: str,

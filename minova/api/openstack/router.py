@@ -17,7 +17,7 @@ from typing import Any
 
 import oslo_messaging as messaging
 import routes
-import webob.dec
+import webob.exc
 
 from minova import exception
 from minova.api.openstack import api_version
@@ -73,8 +73,17 @@ class APIRouter:
     def __init__(self, table: dict[str, dict[str, Handler]]) -> None:
         self.mapper = _mapper(table)
 
-    @webob.dec.wsgify(RequestClass=wsgi_util.APIRequest)
-    def __call__(self, req: wsgi_util.APIRequest) -> Any:
+    def __call__(self, environ: dict, start_response: Any) -> Any:
+        # Plain WSGI rather than webob.dec.wsgify: the same, without the
+        # spare Response wsgify makes for every request.
+        req = wsgi_util.APIRequest(environ)
+        try:
+            response = self._respond(req)
+        except webob.exc.HTTPException as exc:
+            response = exc  # e.g. 413 from the size limit, as wsgify did
+        return response(environ, start_response)
+
+    def _respond(self, req: wsgi_util.APIRequest) -> Any:
         version = None
         try:
             version = api_version.from_headers(req.headers)

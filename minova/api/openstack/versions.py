@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import webob.dec
-
 from minova.api.openstack import api_version
 from minova.api.openstack import faults
 from minova.api.openstack import wsgi_util
@@ -43,8 +41,14 @@ class Versions:
     def factory(cls, global_config: dict, **local_config: Any) -> Versions:
         return cls()
 
-    @webob.dec.wsgify(RequestClass=wsgi_util.APIRequest)
-    def __call__(self, req: wsgi_util.APIRequest) -> Any:
+    def __call__(self, environ: dict, start_response: Any) -> Any:
+        # Plain WSGI rather than webob.dec.wsgify: the same, without the
+        # spare Response wsgify makes for every request.
+        req = wsgi_util.APIRequest(environ)
+        return self._respond(req)(environ, start_response)
+
+    @staticmethod
+    def _respond(req: wsgi_util.APIRequest) -> Any:
         if req.path_info not in ("", "/"):
             return faults.fault_response(404,
                                          "The resource could not be found.")
