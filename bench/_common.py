@@ -129,6 +129,16 @@ def rss_mb(pid: int) -> float:
     raise RuntimeError(f'no VmRSS for {pid}')
 
 
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time ``pid`` has used, from /proc/<pid>/stat.
+
+    Unlike rates, it hardly depends on what else the machine runs.
+    """
+    with open(f'/proc/{pid}/stat') as stat:
+        fields = stat.read().rsplit(')', 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf('SC_CLK_TCK')
+
+
 def summary(values: list[float]) -> dict[str, float]:
     return {'median': round(statistics.median(values), 1),
             'min': round(min(values), 1), 'max': round(max(values), 1)}

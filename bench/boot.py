@@ -15,8 +15,11 @@ directory, then:
    BUILD), the POST latency the client saw, and the boot-to-ACTIVE
    latency of each server, p50/p99 (from the database afterwards: the
    row's ``created_at``, written by the API, to its last update, the
-   compute's ACTIVE save; both have microseconds). imageRef is the first
-   image of the catalog (minova checks it against ``[image] images``);
+   compute's ACTIVE save; both have microseconds), and the CPU time
+   minova-all used per server (first POST to the last poll; it depends
+   less on what else the machine runs than the rates do). imageRef is
+   the first image of the catalog (minova checks it against ``[image]
+   images``);
 3. measures ``GET /v2.1/flavors`` requests/s on that process against
    ``bench/bare_app.py`` (the helpers of ``bench/api.py``; wrk if
    installed).
@@ -252,11 +255,13 @@ def main() -> None:
                                 os.path.join(tmp, 'minova-all.log'))
             _common.wait_for(lambda: procs.alive(child) and _ready(port),
                              60, 'minova-all and its compute')
+            cpu_before = _common.cpu_seconds(child.pid)
             start = time.perf_counter()
             booted = _boot_all(port, args.count, args.concurrency,
                                args.rate)
             posted = time.perf_counter()
             done = _wait_active(port, args.count, timeout=300)
+            cpu = _common.cpu_seconds(child.pid) - cpu_before
             rss = _common.rss_mb(child.pid)
             flavors = ({} if args.no_flavors
                        else _flavors(procs, tmp, port, args))
@@ -275,6 +280,7 @@ def main() -> None:
         'post_ms_p99': _percentile(booted['post_ms'], 0.99),
         'boot_to_active_ms_p50': _percentile(latencies, 0.5),
         'boot_to_active_ms_p99': _percentile(latencies, 0.99),
+        'cpu_ms_per_server': round(cpu * 1000 / args.count, 2),
         'flavors': flavors,
         'minova_all_rss_mib': round(rss, 1),
         'cpus': os.cpu_count(),
@@ -284,6 +290,8 @@ def main() -> None:
     print(f"{args.count} servers ACTIVE in {done - start:.2f} s: "
           f"{result['servers_per_s']} servers/s "
           f"(POSTs alone {result['posts_per_s']}/s)")
+    print(f"minova-all CPU time {result['cpu_ms_per_server']} ms per "
+          "server (first POST to all ACTIVE, polling included)")
     print(f"POST latency p50 {result['post_ms_p50']} ms, p99 "
           f"{result['post_ms_p99']} ms")
     print(f"boot-to-ACTIVE p50 {result['boot_to_active_ms_p50']} ms, p99 "
