@@ -125,9 +125,20 @@ class API:
             "project_id": context.project_id,
             "user_id": context.user_id,
         }
-        self.compute_task_api.build_instances(
-            context, instances, request_spec,
-            requested_networks=self._networks(networks))
+        try:
+            self.compute_task_api.build_instances(
+                context, instances, request_spec,
+                requested_networks=self._networks(networks))
+        except messaging.MessagingException:
+            # The request fails (503) and its caller never learns these
+            # ids, so they must not linger in BUILD: nothing was created.
+            for instance in instances:
+                instance.destroy()
+            LOG.warning("Could not send the build of %s to the conductor; "
+                        "deleted them again. Check minova-conductor and "
+                        "the message broker.",
+                        request_spec["instance_uuids"])
+            raise
         LOG.debug("Asked the conductor to build %d instance(s): %s",
                   len(instances), request_spec["instance_uuids"])
         return instances

@@ -3,9 +3,13 @@ compute with the fake driver, all in this process."""
 
 from __future__ import annotations
 
+import oslo_messaging as messaging
+import pytest
+
 from minova.compute import power_state
 from minova.compute import vm_states
 from minova.objects import compute_node as compute_node_obj
+from minova.objects import instance as instance_obj
 from tests.compute_fixtures import wait_for_state
 from tests.utils import wait_for
 
@@ -64,3 +68,17 @@ def test_compute_node_counts_the_instances(compute, compute_api,
     assert found.vcpus_used == 2
     assert found.local_gb_used == 2
     assert found.free_ram_mb == found.memory_mb - 1024
+
+
+class _UnreachableConductor:
+    def build_instances(self, *args, **kwargs):
+        raise messaging.MessagingTimeout("no answer: broker unreachable")
+
+
+def test_boot_that_cannot_reach_the_conductor_leaves_nothing(
+        compute_api, user_context, admin_context, tiny_flavor):
+    compute_api.compute_task_api = _UnreachableConductor()
+    with pytest.raises(messaging.MessagingTimeout):
+        compute_api.create(user_context, tiny_flavor, "cirros", "lost")
+    assert len(instance_obj.InstanceList.get_by_filters(
+        admin_context, {"project_id": "demo"})) == 0

@@ -189,5 +189,8 @@ def test_broker_outage_fails_fast_and_recovers(deployment, conf):
         proxy.restore()
         heartbeats_advance(deployment, expected_services(), timeout=30)
         wait_active(deployment, [boot(deployment, "after-outage")])
+        # The failed request created nothing: no server lingers in BUILD.
+        assert "in-outage" not in [server["name"] for server
+                                   in servers(deployment).values()]
     finally:
         proxy.close()
