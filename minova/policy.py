@@ -243,6 +243,7 @@ class Enforcer:
 
 
 def _frozen(values: Any) -> tuple:
-    return tuple(sorted(
-        (name, tuple(value) if isinstance(value, list) else value)
-        for name, value in values.items()))
+    # In the mapping's own order: the same credentials or target built
+    # the same way give the same key; another order only misses.
+    return tuple((name, tuple(value) if isinstance(value, list) else value)
+                 for name, value in values.items())
