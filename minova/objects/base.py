@@ -83,6 +83,41 @@ def _object_fields(cls: type) -> tuple[str, ...]:
                                ovo_fields.Object))
 
 
+class MinovaRowObject:
+    """Get by id, create, save and destroy for an object that is one row.
+
+    ``_queries`` is the query module of its table (``minova.db.<table>``)
+    with ``get``, ``create``, ``update`` and ``destroy``; mix in before
+    ``MinovaObject``.
+    """
+
+    _queries: Any = None
+
+    @classmethod
+    @ovo_base.remotable
+    def get_by_id(cls, context: Any, obj_id: int) -> Any:
+        row = cls._queries.get(cls._db(context), obj_id)
+        return cls._from_db_object(context, cls(), row)
+
+    @ovo_base.remotable
+    def create(self) -> None:
+        row = self._queries.create(self._db(self._context),
+                                   self.obj_get_changes())
+        self._from_db_object(self._context, self, row)
+
+    @ovo_base.remotable
+    def save(self) -> None:
+        updates = self.obj_get_changes()
+        updates.pop("id", None)
+        row = self._queries.update(self._db(self._context), self.id,
+                                   updates)
+        self._from_db_object(self._context, self, row)
+
+    @ovo_base.remotable
+    def destroy(self) -> None:
+        self._queries.destroy(self._db(self._context), self.id)
+
+
 class MinovaPersistentObject:
     """Mixin with the timestamp and soft-delete columns every row has."""
 

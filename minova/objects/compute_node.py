@@ -12,10 +12,13 @@ from minova.objects import base
 
 
 @base.MinovaObjectRegistry.register
-class ComputeNode(base.MinovaPersistentObject, base.MinovaObject,
+class ComputeNode(base.MinovaRowObject, base.MinovaPersistentObject,
+                  base.MinovaObject,
                   ovo_base.VersionedObjectDictCompat):
     # Version 1.0: Initial version
     VERSION = "1.0"
+
+    _queries = db_nodes
 
     fields = {
         "id": fields.IntegerField(read_only=True),
@@ -42,34 +45,11 @@ class ComputeNode(base.MinovaPersistentObject, base.MinovaObject,
 
     @classmethod
     @ovo_base.remotable
-    def get_by_id(cls, context: Any, node_id: int) -> ComputeNode:
-        row = db_nodes.get(cls._db(context), node_id)
-        return cls._from_db_object(context, cls(), row)
-
-    @classmethod
-    @ovo_base.remotable
     def get_by_host_and_nodename(cls, context: Any, host: str,
                                  nodename: str) -> ComputeNode:
         row = db_nodes.get_by_host_and_nodename(cls._db(context), host,
                                                 nodename)
         return cls._from_db_object(context, cls(), row)
-
-    @ovo_base.remotable
-    def create(self) -> None:
-        row = db_nodes.create(self._db(self._context),
-                              self.obj_get_changes())
-        self._from_db_object(self._context, self, row)
-
-    @ovo_base.remotable
-    def save(self) -> None:
-        updates = self.obj_get_changes()
-        updates.pop("id", None)
-        row = db_nodes.update(self._db(self._context), self.id, updates)
-        self._from_db_object(self._context, self, row)
-
-    @ovo_base.remotable
-    def destroy(self) -> None:
-        db_nodes.destroy(self._db(self._context), self.id)
 
 
 @base.MinovaObjectRegistry.register

@@ -12,10 +12,13 @@ from minova.objects import base
 
 
 @base.MinovaObjectRegistry.register
-class Service(base.MinovaPersistentObject, base.MinovaObject,
+class Service(base.MinovaRowObject, base.MinovaPersistentObject,
+              base.MinovaObject,
               ovo_base.VersionedObjectDictCompat):
     # Version 1.0: Initial version
     VERSION = "1.0"
+
+    _queries = db_services
 
     fields = {
         "id": fields.IntegerField(read_only=True),
@@ -33,12 +36,6 @@ class Service(base.MinovaPersistentObject, base.MinovaObject,
 
     @classmethod
     @ovo_base.remotable
-    def get_by_id(cls, context: Any, service_id: int) -> Service:
-        row = db_services.get(cls._db(context), service_id)
-        return cls._from_db_object(context, cls(), row)
-
-    @classmethod
-    @ovo_base.remotable
     def get_by_host_and_binary(cls, context: Any, host: str,
                                binary: str) -> Service:
         row = db_services.get_by_host_and_binary(cls._db(context), host,
@@ -46,26 +43,9 @@ class Service(base.MinovaPersistentObject, base.MinovaObject,
         return cls._from_db_object(context, cls(), row)
 
     @ovo_base.remotable
-    def create(self) -> None:
-        row = db_services.create(self._db(self._context),
-                                 self.obj_get_changes())
-        self._from_db_object(self._context, self, row)
-
-    @ovo_base.remotable
-    def save(self) -> None:
-        updates = self.obj_get_changes()
-        updates.pop("id", None)
-        row = db_services.update(self._db(self._context), self.id, updates)
-        self._from_db_object(self._context, self, row)
-
-    @ovo_base.remotable
     def heartbeat(self) -> None:
         row = db_services.heartbeat(self._db(self._context), self.id)
         self._from_db_object(self._context, self, row)
-
-    @ovo_base.remotable
-    def destroy(self) -> None:
-        db_services.destroy(self._db(self._context), self.id)
 
 
 @base.MinovaObjectRegistry.register
