@@ -12,32 +12,11 @@ import time
 import pytest
 import requests
 
+from tests.utils import children
+from tests.utils import free_port
 from tests.utils import wait_for
 
 BIN = os.path.dirname(sys.executable)
-
-
-def _free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _children(pid):
-    """Pids whose parent is ``pid``, from /proc."""
-    found = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open("/proc/%s/stat" % entry) as stat:
-                # "pid (comm) state ppid ...": comm may hold spaces.
-                fields = stat.read().rpartition(")")[2].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid:
-            found.append(int(entry))
-    return found
 
 
 def _answers(url):
@@ -57,7 +36,7 @@ def _refused(port):
 
 @pytest.fixture
 def config_file(tmp_path):
-    port = _free_port()
+    port = free_port()
     path = tmp_path / "minova.conf"
     path.write_text(
         "[DEFAULT]\n"
@@ -91,8 +70,8 @@ def test_api_with_two_workers_serves_and_stops_on_sigterm(config_file):
         wait_for(lambda: process.poll() is not None or _answers(base + "/"),
                  timeout=30, what="minova-api to answer GET /")
         assert process.poll() is None, process.stderr.read().decode()
-        workers = wait_for(lambda: len(_children(process.pid)) == 2
-                           and _children(process.pid),
+        workers = wait_for(lambda: len(children(process.pid)) == 2
+                           and children(process.pid),
                            timeout=10, what="two worker processes")
         assert process.pid not in workers
 

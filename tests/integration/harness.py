@@ -26,6 +26,8 @@ import sqlalchemy as sa
 from minova.db import api as db_api
 from minova.db import flavors as db_flavors
 from minova.db import migration
+from tests.utils import children
+from tests.utils import free_port
 
 BIN = os.path.dirname(sys.executable)
 IMAGE = "6e2b1a1c-4a3e-4d8b-9c3e-0a1b2c3d4e5f"  # [image] images default
@@ -36,29 +38,6 @@ REPORT_INTERVAL = 1
 SERVICE_DOWN_TIME = 6
 RPC_RESPONSE_TIMEOUT = 5
 GRACEFUL_SHUTDOWN_TIMEOUT = 15
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def children(pid: int) -> list[int]:
-    """Pids whose parent is ``pid``, from /proc."""
-    found = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open("/proc/%s/stat" % entry) as stat:
-                # "pid (comm) state ppid ...": comm may hold spaces.
-                fields = stat.read().rpartition(")")[2].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid:
-            found.append(int(entry))
-    return sorted(found)
 
 
 def alive(pid: int) -> bool:
