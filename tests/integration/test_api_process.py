@@ -166,10 +166,10 @@ def test_sighup_turns_on_debug_without_dropping_a_request(deployment):
     assert accepted not in api.log()
 
     failures: list = []
+    answered = [0]
     stop = eventlet.event.Event()
 
     def keep_asking() -> int:
-        count = 0
         while not stop.ready():
             try:
                 status = deployment.get("/v2.1/os-services").status_code
@@ -177,15 +177,18 @@ def test_sighup_turns_on_debug_without_dropping_a_request(deployment):
                 status = exc
             if status != 200:
                 failures.append(status)
-            count += 1
-        return count
+            answered[0] += 1
+        return answered[0]
 
     asker = eventlet.spawn(keep_asking)
     deployment.write_config(debug=True)
     api.signal(signal.SIGHUP)
     wait_for(lambda: accepted in api.log(), timeout=10,
              what="DEBUG lines after SIGHUP")
-    eventlet.sleep(0.5)
+    # Keep the traffic going over the reloaded workers for a while.
+    after_reload = answered[0]
+    wait_for(lambda: answered[0] >= after_reload + 20, timeout=10,
+             what="20 more requests answered after the reload")
     stop.send()
     assert asker.wait() > 0
     assert failures == []
