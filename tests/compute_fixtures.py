@@ -17,6 +17,7 @@ from minova.compute import api as compute_api_mod
 from minova.db import flavors as db_flavors
 from minova.objects import flavor as flavor_obj
 from minova.objects import instance as instance_obj
+from tests import fixtures
 from tests.utils import wait_for
 
 
@@ -39,14 +40,8 @@ def wait_for_state(ctxt: Any, uuid: str, vm_state: str,
 
 def start_scheduler(conf: cfg.ConfigOpts, transport: Any, db: Any,
                     launched: list) -> service.Service:
-    server = service.Service.create(conf, transport,
-                                    binary="minova-scheduler",
-                                    topic=conf.scheduler.topic,
-                                    manager=conf.scheduler.manager, db=db,
-                                    periodic_enable=False)
-    server.start()
-    launched.append(server)
-    return server
+    return fixtures.start_service(conf, transport, db, launched,
+                                  "scheduler")
 
 
 def start_compute(conf: cfg.ConfigOpts, transport: Any, launched: list,

@@ -163,17 +163,25 @@ def launched() -> Iterator[list]:
             service._launcher = None
 
 
-@pytest.fixture
-def conductor(conf: cfg.ConfigOpts, transport: Any, db: db_api.Database,
-              launched: list) -> service.Service:
+def start_service(conf: cfg.ConfigOpts, transport: Any, db: Any,
+                  launched: list, topic: str) -> service.Service:
+    """Start ``minova-<topic>`` in this process, as its binary would (with
+    the database, periodic tasks off); stopped at the test's end."""
+    group = getattr(conf, topic)
     server = service.Service.create(conf, transport,
-                                    binary="minova-conductor",
-                                    topic=conf.conductor.topic,
-                                    manager=conf.conductor.manager, db=db,
+                                    binary="minova-%s" % topic,
+                                    topic=group.topic,
+                                    manager=group.manager, db=db,
                                     periodic_enable=False)
     server.start()
     launched.append(server)
     return server
+
+
+@pytest.fixture
+def conductor(conf: cfg.ConfigOpts, transport: Any, db: db_api.Database,
+              launched: list) -> service.Service:
+    return start_service(conf, transport, db, launched, "conductor")
 
 
 class APIClient:
