@@ -5,19 +5,34 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+UV := $(BIN)/uv
 STAMP := $(VENV)/.installed
+RUN_STAMP := $(VENV)/.installed-run
 
 .PHONY: run test test-quick lint sample clean
 
-$(STAMP): setup.cfg setup.py
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[test]'
-	touch $(STAMP)
+# uv resolves and installs in parallel: a cold install takes seconds where
+# pip took most of a minute (docs/performance.md, "Install"). uv itself
+# comes from PyPI into the venv, through the interpreter's own pip when it
+# can install into another environment (pip >= 22.3), else through a pip
+# in the venv.
+$(UV):
+	$(PYTHON) -m venv --without-pip $(VENV)
+	$(PYTHON) -m pip --python $(BIN)/python install -q uv 2>/dev/null || \
+	  { $(PYTHON) -m venv --clear $(VENV) && $(BIN)/pip install -q uv; }
+
+# minova alone, for `make run`; the test extra adds the clients and linters.
+$(RUN_STAMP): setup.cfg setup.py | $(UV)
+	$(UV) pip install -q --python $(BIN)/python -e .
+	touch $(RUN_STAMP)
+
+$(STAMP): setup.cfg setup.py | $(UV)
+	$(UV) pip install -q --python $(BIN)/python -e '.[test]'
+	touch $(STAMP) $(RUN_STAMP)
 
 # Install and start every service in one process on the embedded defaults:
 # in-process RPC, SQLite under ~/.local/state/minova, API on 127.0.0.1:8774.
-run: $(STAMP)
+run: $(RUN_STAMP)
 	$(BIN)/minova-all
 
 # Install, start the backing servers, lint, and run every test.
