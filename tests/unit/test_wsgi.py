@@ -19,6 +19,7 @@ from oslo_config import cfg
 from minova import conf as minova_conf
 from minova import exception
 from minova import wsgi
+from tests import utils
 
 SOURCE_PASTE = os.path.join(os.path.dirname(os.path.dirname(
     os.path.dirname(os.path.abspath(__file__)))), "api-paste.ini")
@@ -110,9 +111,9 @@ def servers():
         server.wait()
 
 
-def _serve(servers, conf=None, app=_hello, **kwargs):
+def _serve(servers, conf=None, app=_hello, port=0, **kwargs):
     server = wsgi.Server(conf or _conf(), "hello", app, host="127.0.0.1",
-                         port=0, **kwargs)
+                         port=port, **kwargs)
     servers.append(server)
     server.start()
     return server
@@ -148,6 +149,69 @@ def test_listening_on_a_used_port_is_a_clear_error(servers):
                     port=server.port)
     assert "second could not listen on 127.0.0.1:%d" % server.port \
         in str(info.value)
+
+
+def test_an_address_another_server_listens_on_is_refused(servers):
+    """Without SO_REUSEPORT a second minova on the address fails at once
+    instead of taking half of the first one's connections."""
+    port = utils.free_port()
+    _serve(servers, port=port)
+    with pytest.raises(exception.MinovaException) as info:
+        wsgi.Server(_conf(), "second", _hello, host="127.0.0.1", port=port)
+    assert "second could not listen on 127.0.0.1:%d" % port \
+        in str(info.value)
+
+
+def test_reuse_port_lets_servers_share_an_address(servers):
+    conf = _conf()
+    conf.set_override("reuse_port", True, group="wsgi")
+    port = utils.free_port()
+    _serve(servers, conf, port=port)
+    second = _serve(servers, conf, port=port)
+    assert second.port == port
+
+
+def test_pool_size_bounds_requests_in_the_app_not_connections(servers):
+    running, release = [], eventlet.Event()
+
+    @webob.dec.wsgify
+    def slow(req):
+        running.append(req.path)
+        release.wait()
+        return webob.Response(text="done")
+
+    server = _serve(servers, app=slow, pool_size=1)
+    url = "http://127.0.0.1:%d" % server.port
+    # Idle connections take no app slot...
+    idle = [socket.create_connection(("127.0.0.1", server.port))
+            for _ in range(5)]
+    try:
+        first = eventlet.spawn(requests.get, url + "/first", timeout=10)
+        utils.wait_for(lambda: running == ["/first"], what="first request")
+        # ...but a request in the app does: the second one waits for it.
+        second = eventlet.spawn(requests.get, url + "/second", timeout=10)
+        eventlet.sleep(0.1)
+        assert running == ["/first"]
+        release.send()
+        assert first.wait().text == "done"
+        assert second.wait().text == "done"
+        assert running == ["/first", "/second"]
+    finally:
+        for sock in idle:
+            sock.close()
+
+
+def test_reset_resizes_the_app_slots(servers):
+    conf = _conf()
+    server = _serve(servers, conf)
+    conf.set_override("default_pool_size", 7, group="wsgi")
+    server.reset()
+    assert server._app_slots.size == 7
+    conf.set_override("default_pool_size", 2, group="wsgi")
+    server.reset()
+    assert server._app_slots.size == 2
+    url = "http://127.0.0.1:%d/" % server.port
+    assert requests.get(url, timeout=10).status_code == 200
 
 
 def _refused(port):
