@@ -143,6 +143,7 @@ class HttpProtocol(eventlet.wsgi.HttpProtocol):
                         % self.limits.header_timeout))
         line = super()._read_request_line()
         if len(line) >= self.server.url_length_limit:
+            self._cancel_head_timer()
             self.send_error(414, "The request line is longer than %d "
                             "bytes." % (self.server.url_length_limit - 1))
             return ""
