@@ -186,6 +186,24 @@ def test_good_requests_still_work_and_keep_the_connection(start):
         sock.close()
 
 
+def test_expect_100_continue_is_answered_before_the_body(start):
+    """As curl sends bodies over 1 KiB: the body is read up front, so
+    the client must be told to send it."""
+    sock = _connect(start())
+    try:
+        sock.sendall(b"PUT /v2.1/os-services/disable HTTP/1.1\r\nHost: x\r\n"
+                     b"X-Auth-Token: admin:admin\r\n"
+                     b"Content-Type: application/json\r\n"
+                     b"Expect: 100-continue\r\nContent-Length: 5\r\n\r\n")
+        assert sock.recv(100).startswith(b"HTTP/1.1 100 Continue\r\n")
+        sock.sendall(b"{nope")
+        response, body = _response(sock)
+        assert "Malformed request body" in _assert_fault(
+            response, body, 400, "badRequest")
+    finally:
+        sock.close()
+
+
 # Timeouts -------------------------------------------------------------------
 
 def test_an_incomplete_request_head_is_closed_after_header_timeout(start):

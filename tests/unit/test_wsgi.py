@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime
+import errno
+import logging
 import os
+import resource
 import socket
 import subprocess
 import sys
@@ -19,6 +22,7 @@ from oslo_config import cfg
 from minova import conf as minova_conf
 from minova import exception
 from minova import wsgi
+from minova import wsgi_protocol
 from tests import utils
 
 SOURCE_PASTE = os.path.join(os.path.dirname(os.path.dirname(
@@ -212,6 +216,42 @@ def test_reset_resizes_the_app_slots(servers):
     assert server._app_slots.size == 2
     url = "http://127.0.0.1:%d/" % server.port
     assert requests.get(url, timeout=10).status_code == 200
+
+
+def test_max_connections_over_the_open_files_limit_is_a_warning(
+        servers, caplog):
+    conf = _conf()
+    soft = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+    conf.set_override("max_connections", soft, group="wsgi")
+    _serve(servers, conf)
+    [warning] = [r for r in caplog.records if r.levelno == logging.WARNING]
+    assert "max_connections (%d)" % soft in warning.getMessage()
+    assert "LimitNOFILE" in warning.getMessage()
+
+
+def test_accept_waits_out_running_out_of_file_descriptors(caplog):
+    """eventlet's accept loop would end for good on EMFILE."""
+    class _Socket:
+        errors = [OSError(errno.EMFILE, "Too many open files")] * 3
+
+        def accept(self):
+            if self.errors:
+                raise self.errors.pop()
+            return "connection", "address"
+
+    pool = wsgi_protocol.ConnectionPool(10)
+    idle = socket.socketpair()
+    pool.idle[idle[0]] = None
+    try:
+        listener = wsgi_protocol.Listener(_Socket(), pool, "hello")
+        assert listener.accept() == ("connection", "address")
+        # The longest idle connection was closed to free a descriptor.
+        assert idle[1].recv(1) == b""
+    finally:
+        for sock in idle:
+            sock.close()
+    [warning] = [r for r in caplog.records if r.levelno == logging.WARNING]
+    assert "hello cannot accept a connection" in warning.getMessage()
 
 
 def _refused(port):
