@@ -304,7 +304,8 @@ class HttpProtocol(eventlet.wsgi.HttpProtocol):
             code = 400
         self.close_connection = True
         request_id = oslo_context.generate_request_id()
-        message = message or "Bad request."
+        # The stdlib's messages quote the whole request line.
+        message = _shorten(message or "Bad request.")
         LOG.info("Rejected a request from %s: %d %s (request %s)",
                  self.client_address[0], code, message, request_id)
         try:
@@ -313,6 +314,12 @@ class HttpProtocol(eventlet.wsgi.HttpProtocol):
             self.wfile.flush()
         except OSError:
             pass  # the client is gone: nothing to tell it
+
+
+def _shorten(message: str) -> str:
+    if len(message) > _QUOTE * 3:
+        return message[:_QUOTE * 3] + "..."
+    return message
 
 
 def _quote(value: str) -> str:
