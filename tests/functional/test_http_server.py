@@ -284,7 +284,8 @@ def test_when_connections_run_out_the_longest_idle_one_makes_room(start):
 
 
 @pytest.mark.slow
-def test_2000_idle_or_half_sent_connections_do_not_starve_requests(start):
+def test_2000_idle_or_half_sent_connections_do_not_starve_requests(
+        start, launched):
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     if hard < 9000:
         pytest.skip("needs 9000 open files, the limit is %d" % hard)
@@ -301,8 +302,10 @@ def test_2000_idle_or_half_sent_connections_do_not_starve_requests(start):
                 elif index % 3 == 2:  # a head and half a body
                     sock.sendall(_HEAD + b"Content-Length: 10\r\n\r\n{")
                 idle.append(sock)
-        # Every connection has reached the server.
-        eventlet.sleep(0.5)
+        # Every connection has reached its server.
+        for service in launched:
+            utils.wait_for(lambda s=service: s.server._pool.running() >= 2000,
+                           timeout=60, what="2,000 connections accepted")
         for port in ports:
             began = time.monotonic()
             response, _body, _closed_ = _exchange(
@@ -318,15 +321,17 @@ def test_2000_idle_or_half_sent_connections_do_not_starve_requests(start):
 
 # Logs -----------------------------------------------------------------------
 
-def test_client_gone_mid_body_is_one_info_line(start, caplog):
+def test_client_gone_mid_body_is_one_info_line(start, launched, caplog):
     caplog.set_level(logging.INFO)
     port = start()
     sock = _connect(port)
     sock.sendall(_HEAD + b"Content-Length: 100\r\n\r\n{\"a\":")
     sock.close()
-    utils.wait_for(lambda: "went away" in caplog.text, timeout=5,
-                   what="the INFO line")
-    eventlet.sleep(0.2)  # anything else it would log comes right after
+    # Its connection's thread has finished: it logs nothing more.
+    pool = launched[-1].server._pool
+    utils.wait_for(lambda: "went away" in caplog.text
+                   and pool.running() == 0, timeout=5,
+                   what="the connection to be done")
     gone = [r for r in caplog.records if "went away" in r.getMessage()]
     assert len(gone) == 1
     assert gone[0].levelno == logging.INFO

@@ -194,7 +194,8 @@ def test_pool_size_bounds_requests_in_the_app_not_connections(servers):
         utils.wait_for(lambda: running == ["/first"], what="first request")
         # ...but a request in the app does: the second one waits for it.
         second = eventlet.spawn(requests.get, url + "/second", timeout=10)
-        eventlet.sleep(0.1)
+        utils.wait_for(lambda: server._app_slots._semaphore.balance < 0,
+                       what="the second request to wait for a slot")
         assert running == ["/first"]
         release.send()
         assert first.wait().text == "done"
