@@ -2,10 +2,10 @@
 
 Starts, in a temporary directory, one ``minova-api`` (one worker, SQLite,
 fake:// transport, the compute and the metadata API), opens ``--idle``
-connections to each port that send nothing (half of them send half a
-request head instead, with ``--half-sent``), then times ``GET /`` on each
-port on a fresh connection, ``--runs`` times, each given ``--timeout``
-seconds to answer.
+connections to each port that send nothing (with ``--half-sent``, a
+third send half a request head and a third a head and half a body),
+then times ``GET /`` on each port on a fresh connection, ``--runs``
+times, each given ``--timeout`` seconds to answer.
 
     .venv/bin/python bench/idle_connections.py [--idle 2000] [--runs 3]
         [--timeout 10] [--half-sent]
@@ -67,8 +67,11 @@ def _open_idle(port: int, count: int, half_sent: bool) -> list:
     sockets = []
     for index in range(count):
         sock = socket.create_connection(('127.0.0.1', port), timeout=10)
-        if half_sent and index % 2:
+        if half_sent and index % 3 == 1:  # half a request head
             sock.sendall(b'GET / HTTP/1.1\r\nHost: x\r\n')
+        elif half_sent and index % 3 == 2:  # a head and half a body
+            sock.sendall(b'PUT / HTTP/1.1\r\nHost: x\r\n'
+                         b'Content-Length: 10\r\n\r\n{')
         sockets.append(sock)
     return sockets
 
