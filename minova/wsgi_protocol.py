@@ -30,6 +30,7 @@ import io
 import logging
 import re
 import socket
+import ssl
 from collections.abc import Callable
 from typing import Any
 
@@ -160,7 +161,9 @@ class HttpProtocol(eventlet.wsgi.HttpProtocol):
         sock.settimeout(self.limits.keep_alive_timeout)
         try:
             return bool(self.rfile.peek(1))
-        except OSError:  # the timeout, or the client is gone
+        # The timeout, the client gone, or (ValueError) a TLS connection
+        # shut down by the server's stop.
+        except (OSError, ValueError):
             return False
         finally:
             pool.idle.pop(sock, None)
@@ -183,6 +186,11 @@ class HttpProtocol(eventlet.wsgi.HttpProtocol):
         except HeadTimeout as exc:
             LOG.info("Closed the connection of %s: %s.",
                      self.client_address[0], exc)
+        except ssl.SSLError as exc:
+            # Plain HTTP or a scanner on the HTTPS port: eventlet's hub
+            # would print a traceback for each.
+            LOG.info("TLS with %s failed: %s", self.client_address[0],
+                     exc.reason or exc)
 
     def parse_request(self) -> bool:
         try:

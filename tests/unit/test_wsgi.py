@@ -357,6 +357,23 @@ def test_serves_https_with_a_certificate(servers, tmp_path):
         requests.get("http://127.0.0.1:%d/" % server.port, timeout=10)
 
 
+def test_plain_http_to_the_tls_port_is_one_info_line(servers, tmp_path,
+                                                     caplog, capfd):
+    caplog.set_level(logging.INFO)
+    cert, key = _self_signed(tmp_path)
+    conf = _conf()
+    conf.set_override("ssl_cert_file", cert, group="wsgi")
+    conf.set_override("ssl_key_file", key, group="wsgi")
+    server = _serve(servers, conf)
+    with pytest.raises(requests.exceptions.ConnectionError):
+        requests.get("http://127.0.0.1:%d/" % server.port, timeout=10)
+    utils.wait_for(lambda: "TLS with 127.0.0.1 failed" in caplog.text
+                   and server._pool.running() == 0,
+                   what="the connection to be done")
+    assert "Traceback" not in capfd.readouterr().err
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+
+
 def test_missing_certificate_is_a_clear_error(tmp_path):
     conf = _conf()
     missing = str(tmp_path / "missing.pem")
