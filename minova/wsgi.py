@@ -3,8 +3,10 @@ Routes base classes the APIs are built from."""
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
+import resource
 import socket
 import ssl
 import sys
@@ -17,10 +19,12 @@ import routes.middleware
 import webob.dec
 import webob.exc
 from oslo_config import cfg
+from oslo_middleware import sizelimit
 from paste import deploy
 
 from minova import access_log
 from minova import exception
+from minova import wsgi_protocol
 
 LOG = logging.getLogger(__name__)
 
@@ -31,6 +35,11 @@ class Server:
     The socket is bound in ``__init__`` so that a ProcessLauncher parent can
     open it once and its forked workers all accept on it; ``start`` (run
     in each worker) spawns the accept loop.
+
+    Each connection has a green thread of ``[wsgi] max_connections``;
+    ``pool_size`` (``[wsgi] default_pool_size``) bounds how many of them
+    run the app at once. minova.wsgi_protocol holds the connections to
+    their timeouts and answers their mistakes.
     """
 
     def __init__(self, conf: cfg.ConfigOpts, name: str, app: Any,
@@ -42,7 +51,8 @@ class Server:
         self.name = name
         self.app = app
         self._pool_size = pool_size or conf.wsgi.default_pool_size
-        self._pool = eventlet.GreenPool(self._pool_size)
+        self._pool = wsgi_protocol.ConnectionPool(conf.wsgi.max_connections)
+        self._app_slots = wsgi_protocol.AppSlots(self._pool_size)
         self._use_ssl = use_ssl or bool(conf.wsgi.ssl_cert_file)
         self._max_url_len = max_url_len
         self._server: greenlet.greenlet | None = None
@@ -54,9 +64,12 @@ class Server:
                                   socket.SOCK_STREAM)[0]
         family, bind_addr = info[0], info[-1]
         try:
-            # eventlet.listen sets SO_REUSEADDR before binding.
+            # eventlet.listen sets SO_REUSEADDR before binding, and
+            # SO_REUSEPORT unless told not to: with it a second process
+            # on this address would bind too and take half the requests.
             self._socket = eventlet.listen(
-                bind_addr, family, backlog=backlog or conf.wsgi.backlog)
+                bind_addr, family, backlog=backlog or conf.wsgi.backlog,
+                reuse_port=conf.wsgi.reuse_port)
         except OSError as exc:
             raise exception.MinovaException(
                 "%s could not listen on %s:%s: %s"
@@ -64,6 +77,18 @@ class Server:
         self.host, self.port = self._socket.getsockname()[0:2]
         LOG.info("%(name)s listening on %(host)s:%(port)s",
                  {"name": name, "host": self.host, "port": self.port})
+        self._check_open_files_limit()
+
+    def _check_open_files_limit(self) -> None:
+        limit = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+        wanted = self.conf.wsgi.max_connections
+        if limit != resource.RLIM_INFINITY and wanted >= limit:
+            LOG.warning(
+                "%(name)s: [wsgi] max_connections (%(wanted)d) is not below "
+                "the open files limit (%(limit)d); past it new connections "
+                "wait. Raise the limit (ulimit -n, systemd LimitNOFILE=) "
+                "or lower max_connections.",
+                {"name": self.name, "wanted": wanted, "limit": limit})
 
     def _prepare_socket(self) -> Any:
         sock = self._socket.dup()
@@ -101,10 +126,18 @@ class Server:
         eventlet.wsgi.MAX_HEADER_LINE = self.conf.wsgi.max_header_line
         timeout = self.conf.wsgi.client_socket_timeout or None
         self._accept_socket = self._prepare_socket()
+        limits = wsgi_protocol.Limits(
+            pool=self._pool, app_slots=self._app_slots,
+            header_timeout=self.conf.wsgi.header_timeout,
+            body_timeout=self.conf.wsgi.body_timeout,
+            keep_alive_timeout=self.conf.wsgi.keep_alive_timeout,
+            max_body=functools.partial(_max_body, self.conf))
         kwargs: dict[str, Any] = {
             "func": eventlet.wsgi.server,
-            "sock": self._accept_socket,
+            "sock": wsgi_protocol.Listener(self._accept_socket, self._pool,
+                                           self.name),
             "site": _ChunkedInputTerminated(self.app),
+            "protocol": wsgi_protocol.protocol_for(limits),
             "custom_pool": self._pool,
             "log": access_log.AccessLog(self._logger, self._date_format()),
             "log_format": self.conf.wsgi.wsgi_log_format,
@@ -125,7 +158,7 @@ class Server:
 
     def reset(self) -> None:
         """SIGHUP: pick up a changed pool size."""
-        self._pool.resize(self.conf.wsgi.default_pool_size)
+        self._app_slots.resize(self.conf.wsgi.default_pool_size)
 
     def stop(self) -> None:
         """Stop accepting; requests in flight run to completion in wait().
@@ -151,6 +184,20 @@ class Server:
             self._pool.waitall()
         except greenlet.GreenletExit:
             LOG.info("WSGI server %s has stopped.", self.name)
+
+
+def _max_body(conf: cfg.ConfigOpts) -> int:
+    """The largest body the server reads: the API's own limit.
+
+    That is oslo.middleware's option, registered by its sizelimit filter
+    when the paste app loads (on ``cfg.CONF``, the conf services run
+    with); its default where it is not (an app without that filter).
+    """
+    try:
+        return conf.oslo_middleware.max_request_body_size
+    except (cfg.NoSuchOptError, cfg.NoSuchGroupError):
+        return next(opt.default for opt in sizelimit.OPTS
+                    if opt.name == "max_request_body_size")
 
 
 class _ChunkedInputTerminated:

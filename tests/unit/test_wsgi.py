@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime
+import errno
+import logging
 import os
+import resource
 import socket
 import subprocess
 import sys
@@ -19,6 +22,8 @@ from oslo_config import cfg
 from minova import conf as minova_conf
 from minova import exception
 from minova import wsgi
+from minova import wsgi_protocol
+from tests import utils
 
 SOURCE_PASTE = os.path.join(os.path.dirname(os.path.dirname(
     os.path.dirname(os.path.abspath(__file__)))), "api-paste.ini")
@@ -110,9 +115,9 @@ def servers():
         server.wait()
 
 
-def _serve(servers, conf=None, app=_hello, **kwargs):
+def _serve(servers, conf=None, app=_hello, port=0, **kwargs):
     server = wsgi.Server(conf or _conf(), "hello", app, host="127.0.0.1",
-                         port=0, **kwargs)
+                         port=port, **kwargs)
     servers.append(server)
     server.start()
     return server
@@ -148,6 +153,106 @@ def test_listening_on_a_used_port_is_a_clear_error(servers):
                     port=server.port)
     assert "second could not listen on 127.0.0.1:%d" % server.port \
         in str(info.value)
+
+
+def test_an_address_another_server_listens_on_is_refused(servers):
+    """Without SO_REUSEPORT a second minova on the address fails at once
+    instead of taking half of the first one's connections."""
+    port = utils.free_port()
+    _serve(servers, port=port)
+    with pytest.raises(exception.MinovaException) as info:
+        wsgi.Server(_conf(), "second", _hello, host="127.0.0.1", port=port)
+    assert "second could not listen on 127.0.0.1:%d" % port \
+        in str(info.value)
+
+
+def test_reuse_port_lets_servers_share_an_address(servers):
+    conf = _conf()
+    conf.set_override("reuse_port", True, group="wsgi")
+    port = utils.free_port()
+    _serve(servers, conf, port=port)
+    second = _serve(servers, conf, port=port)
+    assert second.port == port
+
+
+def test_pool_size_bounds_requests_in_the_app_not_connections(servers):
+    running, release = [], eventlet.Event()
+
+    @webob.dec.wsgify
+    def slow(req):
+        running.append(req.path)
+        release.wait()
+        return webob.Response(text="done")
+
+    server = _serve(servers, app=slow, pool_size=1)
+    url = "http://127.0.0.1:%d" % server.port
+    # Idle connections take no app slot...
+    idle = [socket.create_connection(("127.0.0.1", server.port))
+            for _ in range(5)]
+    try:
+        first = eventlet.spawn(requests.get, url + "/first", timeout=10)
+        utils.wait_for(lambda: running == ["/first"], what="first request")
+        # ...but a request in the app does: the second one waits for it.
+        second = eventlet.spawn(requests.get, url + "/second", timeout=10)
+        utils.wait_for(lambda: server._app_slots._semaphore.balance < 0,
+                       what="the second request to wait for a slot")
+        assert running == ["/first"]
+        release.send()
+        assert first.wait().text == "done"
+        assert second.wait().text == "done"
+        assert running == ["/first", "/second"]
+    finally:
+        for sock in idle:
+            sock.close()
+
+
+def test_reset_resizes_the_app_slots(servers):
+    conf = _conf()
+    server = _serve(servers, conf)
+    conf.set_override("default_pool_size", 7, group="wsgi")
+    server.reset()
+    assert server._app_slots.size == 7
+    conf.set_override("default_pool_size", 2, group="wsgi")
+    server.reset()
+    assert server._app_slots.size == 2
+    url = "http://127.0.0.1:%d/" % server.port
+    assert requests.get(url, timeout=10).status_code == 200
+
+
+def test_max_connections_over_the_open_files_limit_is_a_warning(
+        servers, caplog):
+    conf = _conf()
+    soft = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+    conf.set_override("max_connections", soft, group="wsgi")
+    _serve(servers, conf)
+    [warning] = [r for r in caplog.records if r.levelno == logging.WARNING]
+    assert "max_connections (%d)" % soft in warning.getMessage()
+    assert "LimitNOFILE" in warning.getMessage()
+
+
+def test_accept_waits_out_running_out_of_file_descriptors(caplog):
+    """eventlet's accept loop would end for good on EMFILE."""
+    class _Socket:
+        errors = [OSError(errno.EMFILE, "Too many open files")] * 3
+
+        def accept(self):
+            if self.errors:
+                raise self.errors.pop()
+            return "connection", "address"
+
+    pool = wsgi_protocol.ConnectionPool(10)
+    idle = socket.socketpair()
+    pool.idle[idle[0]] = None
+    try:
+        listener = wsgi_protocol.Listener(_Socket(), pool, "hello")
+        assert listener.accept() == ("connection", "address")
+        # The longest idle connection was closed to free a descriptor.
+        assert idle[1].recv(1) == b""
+    finally:
+        for sock in idle:
+            sock.close()
+    [warning] = [r for r in caplog.records if r.levelno == logging.WARNING]
+    assert "hello cannot accept a connection" in warning.getMessage()
 
 
 def _refused(port):
@@ -250,6 +355,23 @@ def test_serves_https_with_a_certificate(servers, tmp_path):
     # Plain HTTP to the TLS port gets no answer.
     with pytest.raises(requests.exceptions.ConnectionError):
         requests.get("http://127.0.0.1:%d/" % server.port, timeout=10)
+
+
+def test_plain_http_to_the_tls_port_is_one_info_line(servers, tmp_path,
+                                                     caplog, capfd):
+    caplog.set_level(logging.INFO)
+    cert, key = _self_signed(tmp_path)
+    conf = _conf()
+    conf.set_override("ssl_cert_file", cert, group="wsgi")
+    conf.set_override("ssl_key_file", key, group="wsgi")
+    server = _serve(servers, conf)
+    with pytest.raises(requests.exceptions.ConnectionError):
+        requests.get("http://127.0.0.1:%d/" % server.port, timeout=10)
+    utils.wait_for(lambda: "TLS with 127.0.0.1 failed" in caplog.text
+                   and server._pool.running() == 0,
+                   what="the connection to be done")
+    assert "Traceback" not in capfd.readouterr().err
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
 
 
 def test_missing_certificate_is_a_clear_error(tmp_path):
