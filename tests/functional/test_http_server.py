@@ -290,7 +290,12 @@ def test_2000_idle_or_half_sent_connections_do_not_starve_requests(
     if hard < 9000:
         pytest.skip("needs 9000 open files, the limit is %d" % hard)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
-    ports = [start("osapi_compute"), start("metadata")]
+    # Timeouts far beyond the test: opening 4,000 connections on a loaded
+    # machine may take longer than the defaults, which would then close
+    # the first ones before the last are open.
+    long = {"header_timeout": 600, "body_timeout": 600,
+            "keep_alive_timeout": 600}
+    ports = [start("osapi_compute", **long), start("metadata", **long)]
     idle = []
     try:
         for port in ports:
