@@ -208,8 +208,9 @@ def _image_for_boot(req: wsgi_util.APIRequest, ref: Any) -> str:
 
 
 def _count(body: dict, name: str, default: int) -> int:
-    """min_count or max_count: the schema takes them as numeric strings
-    too, as Nova does; those get the integer form's bounds here."""
+    """min_count or max_count. The schema takes numeric strings too, as
+    Nova does; they get the integer form's bounds here (Nova has none,
+    only the quota, which still caps what is created)."""
     count = int(body.get(name, default))
     if not 1 <= count <= _MAX_COUNT:
         raise exception.ValidationError(
@@ -232,6 +233,12 @@ def create(req: wsgi_util.APIRequest) -> Any:
 
 def _create(req: wsgi_util.APIRequest, body: dict) -> Any:
     context = req.context
+    min_count = _count(body, "min_count", 1)
+    max_count = _count(body, "max_count", min_count)
+    if min_count > max_count:
+        raise exception.ValidationError(
+            field="server/min_count", reason="min_count must be <= "
+                                             "max_count")
     flavor = _flavor_for_boot(req, body["flavorRef"])
     image_id = _image_for_boot(req, body["imageRef"])
     for device in body.get("block_device_mapping_v2", []):
@@ -239,8 +246,6 @@ def _create(req: wsgi_util.APIRequest, body: dict) -> Any:
             raise exception.ValidationError(
                 field="server/block_device_mapping_v2/0/uuid",
                 reason="only the image of imageRef can be the root disk")
-    min_count = _count(body, "min_count", 1)
-    max_count = _count(body, "max_count", min_count)
     instances = req.deps.compute_api.create(
         context, flavor, image_id, body["name"],
         metadata=body.get("metadata"),
