@@ -6,18 +6,22 @@ from __future__ import annotations
 import uuid
 
 import eventlet
+import eventlet.event
 import pytest
 import sqlalchemy as sa
 from sqlalchemy import event
 
 from minova.db import api as db_api
+from minova.db import migration
 from minova.db import quotas as db_quotas
+from tests import backends
 from tests import fixtures
 from tests.functional.test_api_quotas import count_servers
 from tests.functional.test_api_quotas import post_servers
 from tests.functional.test_api_quotas import set_quota
 from tests.functional.test_api_servers import ALICE
 from tests.functional.test_api_servers import cloud  # noqa: F401
+from tests.utils import wait_for
 
 pytestmark = pytest.mark.backends("db")
 
@@ -130,3 +134,42 @@ def test_racing_retries_with_one_idempotency_key_create_one_server(
     assert all(r.status_code == 409 for r in responses
                if r.status_code != 202), [r.text for r in responses]
     assert count_servers(cloud) == 1
+
+
+@pytest.mark.slow
+def test_a_create_that_waited_counts_what_the_first_created(tmp_path):
+    # MariaDB only: its REPEATABLE READ snapshot must start after the
+    # lock, not at the transaction's start. (PostgreSQL reads each
+    # statement afresh; psycopg's and SQLite's lock waits block the
+    # process, so an in-process waiter could not wait there.)
+    with backends.database("mariadb", str(tmp_path)) as url:
+        first_db, second_db = db_api.Database(url), db_api.Database(url)
+        try:
+            migration.db_sync(first_db)
+            db_quotas.ensure_lock_row(first_db, "p1")
+            inside = eventlet.event.Event()
+            seen = []
+
+            def first(used):
+                inside.send()
+                wait_for(lambda: _lock_waits(first_db),
+                         what="the second create to wait on the lock")
+                return [_instance()]
+
+            holder = eventlet.spawn(db_quotas.create_instances, first_db,
+                                    "p1", first)
+            inside.wait()
+            db_quotas.create_instances(
+                second_db, "p1", lambda used: seen.append(used) or [])
+            holder.wait()
+            assert seen == [{"instances": 1, "cores": 1, "ram": 512}]
+        finally:
+            first_db.dispose()
+            second_db.dispose()
+
+
+def _lock_waits(db):
+    with db.reader() as connection:
+        return connection.exec_driver_sql(
+            "SELECT COUNT(*) FROM information_schema.innodb_trx "
+            "WHERE trx_state = 'LOCK WAIT'").scalar()
