@@ -16,6 +16,7 @@ nova-network ones, always -1 as in Nova since nova-network went.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -24,6 +25,8 @@ from oslo_config import cfg
 from minova import exception
 from minova.db import api as db_api
 from minova.db import quotas as db_quotas
+
+LOG = logging.getLogger(__name__)
 
 UNLIMITED = -1
 DEFAULT_CLASS = "default"
@@ -129,13 +132,21 @@ def create_instances(db: db_api.Database, limits: dict[str, int],
 def set_project_limits(db: db_api.Database, project_id: str,
                        limits: dict[str, int]) -> None:
     db_quotas.set_project_limits(db, project_id, limits)
+    LOG.info("Quotas of project %s set: %s", project_id, _listed(limits))
 
 
 def delete_project_limits(db: db_api.Database, project_id: str) -> None:
     """Back to the defaults."""
     db_quotas.delete_project_limits(db, project_id)
+    LOG.info("Quotas of project %s reverted to the defaults", project_id)
 
 
 def set_class_limits(db: db_api.Database, class_name: str,
                      limits: dict[str, int]) -> None:
     db_quotas.set_class_limits(db, class_name, limits)
+    LOG.info("Quotas of class %s set: %s", class_name, _listed(limits))
+
+
+def _listed(limits: dict[str, int]) -> str:
+    return ", ".join("%s=%d" % item for item in sorted(limits.items())) \
+        or "nothing"
