@@ -152,7 +152,9 @@ def test_a_create_that_waited_counts_what_the_first_created(tmp_path):
 
             def first(used):
                 inside.send()
-                wait_for(lambda: _lock_waits(first_db),
+                # InnoDB refreshes innodb_trx only for a read 0.1 s or
+                # more after the last: poll more slowly than that.
+                wait_for(lambda: _lock_waits(first_db), interval=0.25,
                          what="the second create to wait on the lock")
                 return [_instance()]
 
