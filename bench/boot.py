@@ -75,6 +75,9 @@ def _config(tmp: str, port: int) -> str:
             'periodic_fuzzy_delay': 0,
         },
         'database': {'connection': f'sqlite:///{tmp}/minova.sqlite'},
+        # N servers in one project: far beyond the default quota. The
+        # quota is still checked on every boot (its cost is measured).
+        'quota': {'instances': -1, 'cores': -1, 'ram': -1},
     })
 
 

@@ -184,3 +184,36 @@ class VirtDriverNotFound(MinovaException):
 
 class InstanceSpawnFailed(MinovaException):
     msg_fmt = "Failed to spawn instance %(instance_uuid)s: %(reason)s"
+
+
+class QuotaError(MinovaException):
+    msg_fmt = "Quota exceeded: code=%(code)s"
+    # Nova's compute API answers every quota error with a 403.
+    code = 403
+    safe = True
+
+
+class TooManyInstances(QuotaError):
+    msg_fmt = ("Quota exceeded for %(overs)s: Requested %(req)s, but "
+               "already used %(used)s of %(allowed)s %(overs)s")
+
+
+class MetadataLimitExceeded(QuotaError):
+    msg_fmt = "Maximum number of metadata items exceeds %(allowed)d"
+
+
+class QuotaLimitBelowUsage(Invalid):
+    msg_fmt = ("Quota limit %(limit)s for %(resource)s must be greater "
+               "than or equal to already used and reserved %(minimum)s.")
+
+
+class IdempotencyKeyInFlight(Conflict):
+    msg_fmt = ("A request with Idempotency-Key %(key)s is still being "
+               "processed; retry it later.")
+
+
+class IdempotencyKeyReused(MinovaException):
+    msg_fmt = ("Idempotency-Key %(key)s was already used with a different "
+               "request; a new request needs a new key.")
+    code = 422
+    safe = True

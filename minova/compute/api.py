@@ -19,12 +19,14 @@ from oslo_config import cfg
 from oslo_utils import uuidutils
 
 from minova import exception
+from minova import quota
 from minova import servicegroup
 from minova.compute import power_state
 from minova.compute import rpcapi as compute_rpcapi
 from minova.compute import task_states
 from minova.compute import vm_states
 from minova.conductor import rpcapi as conductor_rpcapi
+from minova.db import api as db_api
 from minova.objects import instance as instance_obj
 from minova.objects import service as service_obj
 
@@ -81,39 +83,34 @@ class API:
                availability_zone: str | None = None,
                key_name: str | None = None, min_count: int = 1,
                max_count: int = 1, networks: Any = None) -> list:
-        """Write ``max_count`` instances and ask the conductor to build
-        them; returns the instances (BUILDING, task SCHEDULING).
+        """Write ``max_count`` instances, or as many as the project's quota
+        allows if that is at least ``min_count`` (else
+        ``TooManyInstances``, 403, and nothing is written), and ask the
+        conductor to build them; returns the instances (BUILDING, task
+        SCHEDULING). ``MetadataLimitExceeded`` (403) if ``metadata`` has
+        more items than the quota allows.
 
         ``networks`` is Nova's request: "none", "auto" (the default) or a
         list; with "none" an instance gets no fixed IP.
         """
         self._check_create(flavor, name, min_count, max_count)
         zone = availability_zone or self.conf.compute.default_schedule_zone
-        instances = []
-        for index in range(max_count):
-            instance = instance_obj.Instance(context)
-            instance.update({
-                "uuid": uuidutils.generate_uuid(),
-                "display_name": name,
-                "hostname": self._hostname(name, index, max_count),
-                "user_id": context.user_id,
-                "project_id": context.project_id,
-                "image_ref": image_ref,
-                "flavor_id": flavor.id,
-                "memory_mb": flavor.memory_mb,
-                "vcpus": flavor.vcpus,
-                "root_gb": flavor.root_gb,
-                "ephemeral_gb": flavor.ephemeral_gb,
-                "flavor": flavor,
-                "vm_state": vm_states.BUILDING,
-                "task_state": task_states.SCHEDULING,
-                "power_state": power_state.NOSTATE,
-                "availability_zone": zone,
-                "key_name": key_name,
-                "metadata": dict(metadata or {}),
-            })
-            instance.create()
-            instances.append(instance)
+        db = db_api.from_context(context)
+        limits = quota.project_limits(self.conf, db, context.project_id)
+        quota.check_metadata(limits, metadata)
+        instances: list = []
+
+        def values_for(count: int) -> list[dict]:
+            instances[:] = [self._new_instance(
+                context, flavor, image_ref, name, index, count, zone,
+                key_name, metadata) for index in range(count)]
+            return [instance.values_to_create() for instance in instances]
+
+        rows = quota.create_instances(db, limits, context.project_id,
+                                      flavor, min_count, max_count,
+                                      values_for)
+        for instance, row in zip(instances, rows, strict=True):
+            instance.created_as(row)
         request_spec = {
             "instance_uuids": [inst.uuid for inst in instances],
             "num_instances": len(instances),
@@ -142,6 +139,33 @@ class API:
         LOG.debug("Asked the conductor to build %d instance(s): %s",
                   len(instances), request_spec["instance_uuids"])
         return instances
+
+    def _new_instance(self, context: Any, flavor: Any, image_ref: str,
+                      name: str, index: int, count: int, zone: str | None,
+                      key_name: str | None,
+                      metadata: dict | None) -> Any:
+        instance = instance_obj.Instance(context)
+        instance.update({
+            "uuid": uuidutils.generate_uuid(),
+            "display_name": name,
+            "hostname": self._hostname(name, index, count),
+            "user_id": context.user_id,
+            "project_id": context.project_id,
+            "image_ref": image_ref,
+            "flavor_id": flavor.id,
+            "memory_mb": flavor.memory_mb,
+            "vcpus": flavor.vcpus,
+            "root_gb": flavor.root_gb,
+            "ephemeral_gb": flavor.ephemeral_gb,
+            "flavor": flavor,
+            "vm_state": vm_states.BUILDING,
+            "task_state": task_states.SCHEDULING,
+            "power_state": power_state.NOSTATE,
+            "availability_zone": zone,
+            "key_name": key_name,
+            "metadata": dict(metadata or {}),
+        })
+        return instance
 
     @staticmethod
     def _check_create(flavor: Any, name: str, min_count: int,

@@ -13,6 +13,7 @@ from minova.conf import compute
 from minova.conf import conductor
 from minova.conf import database
 from minova.conf import image
+from minova.conf import quota
 from minova.conf import rpc
 from minova.conf import scheduler
 from minova.conf import service
@@ -20,7 +21,7 @@ from minova.conf import upgrade_levels
 from minova.conf import wsgi
 
 _MODULES = (base, service, wsgi, api, conductor, scheduler, compute,
-            database, rpc, upgrade_levels, image)
+            database, rpc, upgrade_levels, image, quota)
 
 
 def register_opts(conf: cfg.ConfigOpts) -> None:

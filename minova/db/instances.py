@@ -98,9 +98,15 @@ _GET_BY_ID = _ROW.where(_TABLE.c.id == sa.bindparam("match_id"))
 def create(db: db_api.Database, values: dict[str, Any]) -> sa.Row:
     """Insert an instance; returns its row as stored."""
     with db.writer() as connection:
-        result = connection.execute(sa.insert(_TABLE), _columns(values))
-        return connection.execute(
-            _GET_BY_ID, {"match_id": result.inserted_primary_key[0]}).one()
+        return insert(connection, values)
+
+
+def insert(connection: sa.Connection, values: dict[str, Any]) -> sa.Row:
+    """Insert an instance in the caller's transaction; its row as
+    stored."""
+    result = connection.execute(sa.insert(_TABLE), _columns(values))
+    return connection.execute(
+        _GET_BY_ID, {"match_id": result.inserted_primary_key[0]}).one()
 
 
 def update(db: db_api.Database, uuid: str, values: dict[str, Any],

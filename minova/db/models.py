@@ -172,3 +172,69 @@ class InstanceFault(Base, TimestampMixin):
     message: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
     details: orm.Mapped[str | None] = orm.mapped_column(sa.Text)
     host: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
+
+
+class Quota(Base, TimestampMixin):
+    """A project's own limit for one resource (``PUT /os-quota-sets``)."""
+
+    __tablename__ = "quotas"
+    __table_args__ = (
+        sa.UniqueConstraint("project_id", "resource",
+                            name="uniq_quotas0project_id0resource"),
+    )
+
+    id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
+    project_id: orm.Mapped[str] = orm.mapped_column(sa.String(255))
+    resource: orm.Mapped[str] = orm.mapped_column(sa.String(255))
+    hard_limit: orm.Mapped[int] = orm.mapped_column(sa.Integer)
+
+
+class QuotaClass(Base, TimestampMixin):
+    """A quota class's limit for one resource; the class 'default' holds
+    the defaults that override ``[quota]``."""
+
+    __tablename__ = "quota_classes"
+    __table_args__ = (
+        sa.UniqueConstraint("class_name", "resource",
+                            name="uniq_quota_classes0class_name0resource"),
+    )
+
+    id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
+    class_name: orm.Mapped[str] = orm.mapped_column(sa.String(255))
+    resource: orm.Mapped[str] = orm.mapped_column(sa.String(255))
+    hard_limit: orm.Mapped[int] = orm.mapped_column(sa.Integer)
+
+
+class QuotaLock(Base):
+    """One row per project that has created servers: the row a create
+    locks (an UPDATE in its transaction) so that the project's usage
+    it counts cannot change before its own rows are in."""
+
+    __tablename__ = "quota_locks"
+
+    project_id: orm.Mapped[str] = orm.mapped_column(sa.String(255),
+                                                    primary_key=True)
+    updated_at: orm.Mapped[datetime.datetime | None] = orm.mapped_column(
+        sa.DateTime)
+
+
+class IdempotencyKey(Base):
+    """A ``POST /servers`` made with an ``Idempotency-Key`` header: what
+    was asked (a hash) and, once answered, the answer to replay."""
+
+    __tablename__ = "idempotency_keys"
+    __table_args__ = (
+        sa.UniqueConstraint("project_id", "key",
+                            name="uniq_idempotency_keys0project_id0key"),
+    )
+
+    id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
+    project_id: orm.Mapped[str] = orm.mapped_column(sa.String(255))
+    key: orm.Mapped[str] = orm.mapped_column(sa.String(255))
+    request_hash: orm.Mapped[str] = orm.mapped_column(sa.String(64))
+    # NULL while the first request is in flight.
+    status: orm.Mapped[int | None] = orm.mapped_column(sa.Integer)
+    headers: orm.Mapped[dict | None] = orm.mapped_column(sa.JSON)
+    body: orm.Mapped[str | None] = orm.mapped_column(sa.Text)
+    created_at: orm.Mapped[datetime.datetime] = orm.mapped_column(
+        sa.DateTime, default=_utcnow)

@@ -123,6 +123,16 @@ class Instance(base.MinovaPersistentObject, base.MinovaObject,
         row = db_instances.create(self._db(self._context), self._db_values())
         self._from_db_object(self._context, self, row)
 
+    # A create of several at once, in a transaction of the caller's
+    # (``minova.quota.create_instances``): the values to insert, then
+    # the row as stored.
+
+    def values_to_create(self) -> dict:
+        return self._db_values()
+
+    def created_as(self, row: Any) -> None:
+        self._from_db_object(self._context, self, row)
+
     @ovo_base.remotable
     def save(self, expected_task_state: list | None = None) -> None:
         """Write the changes; with ``expected_task_state`` only if the

@@ -132,15 +132,16 @@ def test_aggregates_are_an_empty_list_for_admins(api):
 
 # /limits ------------------------------------------------------------------
 
-def test_limits_say_unlimited_and_count_usage(api):
+def test_limits_show_the_default_quotas_and_no_usage(api):
     response = api.get("/v2.1/limits", token="alice")
     assert response.status_code == 200, response.text
     limits = response.json()["limits"]
     assert limits["rate"] == []
     absolute = limits["absolute"]
-    assert absolute["maxTotalInstances"] == -1
-    assert absolute["maxTotalCores"] == -1
+    assert absolute["maxTotalInstances"] == 10
+    assert absolute["maxTotalCores"] == 20
     assert absolute["totalInstancesUsed"] == 0
+    # nova-network's, unlimited as in Nova.
     assert absolute["maxSecurityGroups"] == -1
 
 

@@ -138,6 +138,10 @@ def test_boot_with_no_capacity_is_error_with_fault(cloud):
         "name": "huge", "id": "huge", "ram": 10 ** 7, "vcpus": 1,
         "disk": 1}})
     assert response.status_code == 200, response.text
+    # More than the default quota too: the host's capacity is the test.
+    response = cloud.put("/v2.1/os-quota-sets/p1",
+                         json={"quota_set": {"ram": -1}})
+    assert response.status_code == 200, response.text
     created = boot(cloud, flavorRef="huge", token=ALICE)
     server = wait_status(cloud, created["id"], "ERROR", token=ALICE)
     fault = server["fault"]

@@ -61,4 +61,4 @@ def test_hypervisors_and_limits(sdk):
     assert hypervisor.state == "up"
     assert hypervisor.vcpus > 0
     limits = sdk.compute.get_limits()
-    assert limits.absolute.instances == -1
+    assert limits.absolute.instances == 10

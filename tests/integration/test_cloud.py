@@ -10,6 +10,7 @@ import signal
 import time
 
 import pytest
+import requests
 
 from minova import baserpc
 from minova import context as minova_context
@@ -43,6 +44,12 @@ def start_cloud(deploy: harness.Deployment) -> dict[str, harness.Process]:
     wait_for(lambda: len(deploy.get("/v2.1/os-hypervisors").json()
                          ["hypervisors"]) == len(COMPUTES),
              timeout=30, interval=0.5, what="three compute nodes")
+    # The tests boot more servers than the default quota allows.
+    response = requests.put(
+        deploy.api_url + "/v2.1/os-quota-sets/admin", headers=harness.ADMIN,
+        json={"quota_set": {"instances": -1, "cores": -1, "ram": -1}},
+        timeout=10)
+    assert response.status_code == 200, response.text
     return processes
 
 

@@ -129,3 +129,19 @@ def test_manage_service_list_and_delete(config_file, database):
     assert result.returncode == 1
     assert "Service %d could not be found" % stale.id in result.stderr
 
+
+
+def test_0002_adds_the_quota_tables_to_a_database_with_servers(database):
+    migration.db_sync(database, "0001")
+    with database.engine.begin() as connection:
+        connection.execute(sa.insert(models.Instance.__table__), {
+            "uuid": "u1", "project_id": "p1", "memory_mb": 512, "vcpus": 1,
+            "root_gb": 1, "ephemeral_gb": 0, "power_state": 0,
+            "deleted": 0})
+    assert migration.db_sync(database) == "0002"
+    tables = set(sa.inspect(database.engine).get_table_names())
+    assert {"quotas", "quota_classes", "quota_locks",
+            "idempotency_keys"} <= tables
+    with database.engine.connect() as connection:
+        assert connection.execute(sa.select(sa.func.count()).select_from(
+            models.Instance.__table__)).scalar() == 1

@@ -1,44 +1,46 @@
-"""``GET /limits``: absolute limits and what the project uses.
+"""``GET /limits``: the project's absolute limits and what it uses.
 
-minova implements no quotas: every ``max*`` is -1 (Nova's "unlimited"),
-which is the truth, and the ``total*Used`` figures are counted from the
-project's live servers.
+The limits are the project's quotas (``minova.quota``) under Nova's
+names; usage is counted from the project's live servers. Admins may ask
+about another project with ``tenant_id``.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from minova import quota
 from minova.api.openstack import wsgi_util
-from minova.objects import instance as instance_obj
 
-UNLIMITED = -1
-
-# name -> lowest microversion it is absent from (None: never removed).
-_MAXIMA = {
-    "maxTotalInstances": None,
-    "maxTotalCores": None,
-    "maxTotalRAMSize": None,
-    "maxServerMeta": None,
-    "maxTotalKeypairs": None,
-    "maxServerGroups": None,
-    "maxServerGroupMembers": None,
-    "maxPersonality": None,
-    "maxPersonalitySize": None,
-    "maxImageMeta": "2.39",
-    "maxSecurityGroups": "2.36",
-    "maxSecurityGroupRules": "2.36",
-    "maxTotalFloatingIps": "2.36",
+# Quota resource -> the limits it is shown as (Nova's views/limits.py).
+_LIMIT_NAMES = {
+    "ram": ("maxTotalRAMSize",),
+    "instances": ("maxTotalInstances",),
+    "cores": ("maxTotalCores",),
+    "key_pairs": ("maxTotalKeypairs",),
+    "floating_ips": ("maxTotalFloatingIps",),
+    "metadata_items": ("maxServerMeta", "maxImageMeta"),
+    "injected_files": ("maxPersonality",),
+    "injected_file_content_bytes": ("maxPersonalitySize",),
+    "security_groups": ("maxSecurityGroups",),
+    "security_group_rules": ("maxSecurityGroupRules",),
+    "server_groups": ("maxServerGroups",),
+    "server_group_members": ("maxServerGroupMembers",),
 }
 
-# Usage of things minova does not have: always none used.
-_NOT_HELD = {"totalServerGroupsUsed": None,
-             "totalSecurityGroupsUsed": "2.36",
-             "totalFloatingIpsUsed": "2.36"}
+# Usage shown -> the quota resource it counts.
+_USED_NAMES = {
+    "totalRAMUsed": "ram",
+    "totalCoresUsed": "cores",
+    "totalInstancesUsed": "instances",
+    "totalFloatingIpsUsed": "floating_ips",
+    "totalSecurityGroupsUsed": "security_groups",
+    "totalServerGroupsUsed": "server_groups",
+}
 
-
-def _shown(req: wsgi_util.APIRequest, removed_in: str | None) -> bool:
-    return removed_in is None or not req.api_version.matches(removed_in)
+# 2.36: the proxied network resources leave (injected files in 2.57,
+# above minova's maximum).
+_FILTERED_2_36 = ("floating_ips", "security_groups", "security_group_rules")
 
 
 def index(req: wsgi_util.APIRequest) -> Any:
@@ -47,17 +49,21 @@ def index(req: wsgi_util.APIRequest) -> Any:
     project_id = context.project_id
     if context.is_admin and req.GET.get("tenant_id"):
         project_id = req.GET["tenant_id"]
-    instances = instance_obj.InstanceList.get_by_filters(
-        context, {"project_id": project_id})
-    absolute: dict[str, int] = {
-        name: UNLIMITED for name, removed_in in _MAXIMA.items()
-        if _shown(req, removed_in)}
-    absolute.update({name: 0 for name, removed_in in _NOT_HELD.items()
-                     if _shown(req, removed_in)})
-    absolute.update({
-        "totalInstancesUsed": len(instances),
-        "totalCoresUsed": sum(inst.vcpus for inst in instances),
-        "totalRAMUsed": sum(inst.memory_mb for inst in instances),
-    })
+    deps = req.deps
+    limits = quota.project_limits(deps.conf, deps.db, project_id)
+    used = quota.usage(deps.db, project_id)
+    filtered = _FILTERED_2_36 if req.api_version.matches("2.36") else ()
+    # 2.39: image metadata is Glance's business, maxImageMeta leaves.
+    image_meta = not req.api_version.matches("2.39")
+    absolute: dict[str, int] = {}
+    for resource, names in _LIMIT_NAMES.items():
+        if resource in filtered:
+            continue
+        for name in names:
+            if name != "maxImageMeta" or image_meta:
+                absolute[name] = limits[resource]
+    for name, resource in _USED_NAMES.items():
+        if resource not in filtered:
+            absolute[name] = used[resource]
     return wsgi_util.json_response(
         {"limits": {"rate": [], "absolute": absolute}})

@@ -11,6 +11,8 @@ from minova.api.openstack.compute import flavors
 from minova.api.openstack.compute import hypervisors
 from minova.api.openstack.compute import images
 from minova.api.openstack.compute import limits
+from minova.api.openstack.compute import quota_classes
+from minova.api.openstack.compute import quota_sets
 from minova.api.openstack.compute import server_actions
 from minova.api.openstack.compute import servers
 from minova.api.openstack.compute import services
@@ -37,6 +39,13 @@ ROUTES: dict[str, dict[str, router.Handler]] = {
     "/os-hypervisors/{hypervisor_id}/uptime": {"GET": hypervisors.uptime},
     "/os-aggregates": {"GET": aggregates.index},
     "/limits": {"GET": limits.index},
+    "/os-quota-sets/{project_id}": {"GET": quota_sets.show,
+                                    "PUT": quota_sets.update,
+                                    "DELETE": quota_sets.delete},
+    "/os-quota-sets/{project_id}/detail": {"GET": quota_sets.detail},
+    "/os-quota-sets/{project_id}/defaults": {"GET": quota_sets.defaults},
+    "/os-quota-class-sets/{class_name}": {"GET": quota_classes.show,
+                                          "PUT": quota_classes.update},
     # Glance-shaped image catalog, see minova.api.openstack.compute.images.
     "/images": {"GET": images.index},
     "/images/{image_id}": {"GET": images.show},

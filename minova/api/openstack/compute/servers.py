@@ -14,6 +14,7 @@ from oslo_utils import timeutils
 from minova import exception
 from minova.api.openstack import common
 from minova.api.openstack import wsgi_util
+from minova.api.openstack.compute import idempotency
 from minova.api.openstack.compute import images
 from minova.api.openstack.compute.schemas import servers as schema
 from minova.api.openstack.compute.views import servers as views
@@ -206,12 +207,38 @@ def _image_for_boot(req: wsgi_util.APIRequest, ref: Any) -> str:
         raise exception.ImageNotFoundForBoot(image_id=ref) from exc
 
 
+def _count(body: dict, name: str, default: int) -> int:
+    """min_count or max_count. The schema takes numeric strings too, as
+    Nova does; they get the integer form's bounds here (Nova has none,
+    only the quota, which still caps what is created)."""
+    count = int(body.get(name, default))
+    if not 1 <= count <= _MAX_COUNT:
+        raise exception.ValidationError(
+            field="server/%s" % name, reason="%s is not between 1 and %d"
+            % (body[name], _MAX_COUNT))
+    return count
+
+
+_MAX_COUNT = 2 ** 31 - 1
+
+
 def create(req: wsgi_util.APIRequest) -> Any:
     context = req.context
     req.deps.policy.authorize(context, "os_compute_api:servers:create")
     body = req.validated(schema.create_v237
                          if req.api_version.matches("2.37")
-                         else schema.create)["server"]
+                         else schema.create)
+    return idempotency.once(req, body, lambda: _create(req, body["server"]))
+
+
+def _create(req: wsgi_util.APIRequest, body: dict) -> Any:
+    context = req.context
+    min_count = _count(body, "min_count", 1)
+    max_count = _count(body, "max_count", min_count)
+    if min_count > max_count:
+        raise exception.ValidationError(
+            field="server/min_count", reason="min_count must be <= "
+                                             "max_count")
     flavor = _flavor_for_boot(req, body["flavorRef"])
     image_id = _image_for_boot(req, body["imageRef"])
     for device in body.get("block_device_mapping_v2", []):
@@ -219,8 +246,6 @@ def create(req: wsgi_util.APIRequest) -> Any:
             raise exception.ValidationError(
                 field="server/block_device_mapping_v2/0/uuid",
                 reason="only the image of imageRef can be the root disk")
-    min_count = int(body.get("min_count", 1))
-    max_count = int(body.get("max_count", min_count))
     instances = req.deps.compute_api.create(
         context, flavor, image_id, body["name"],
         metadata=body.get("metadata"),

@@ -1,0 +1,50 @@
+"""``/os-quota-class-sets/{class}``: quota classes, as Nova's.
+
+Only the class 'default' means anything: its limits are every project's
+defaults, over ``[quota]``. Before 2.50 (minova stops at 2.47) a class
+shows the nova-network resources and not server_groups or
+server_group_members, which it still takes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from minova import exception
+from minova import quota
+from minova.api.openstack import wsgi_util
+from minova.api.openstack.compute import quota_sets
+from minova.api.openstack.compute.schemas import quotas as schema
+
+_RULE = "os_compute_api:os-quota-class-sets:%s"
+_SHOWN = tuple(name for name in quota.RESOURCES + quota.NETWORK_RESOURCES
+               if name not in ("server_groups", "server_group_members"))
+
+
+def _class_set(values: dict, class_name: str | None) -> Any:
+    body = {name: values[name] for name in _SHOWN}
+    if class_name is not None:
+        body["id"] = class_name
+    return wsgi_util.json_response({"quota_class_set": body})
+
+
+def show(req: wsgi_util.APIRequest, class_name: str) -> Any:
+    req.deps.policy.authorize(req.context, _RULE % "show",
+                              {"quota_class": class_name})
+    deps = req.deps
+    return _class_set(quota.class_limits(deps.conf, deps.db, class_name),
+                      class_name)
+
+
+def update(req: wsgi_util.APIRequest, class_name: str) -> Any:
+    req.deps.policy.authorize(req.context, _RULE % "update",
+                              {"quota_class": class_name})
+    if len(class_name) > 255:
+        raise exception.ValidationError(
+            field="quota_class_name", reason="longer than 255 characters")
+    body = req.validated(schema.update_class)["quota_class_set"]
+    deps = req.deps
+    quota.set_class_limits(deps.db, class_name,
+                           quota_sets.limits_from(body))
+    return _class_set(quota.class_limits(deps.conf, deps.db, class_name),
+                      None)
