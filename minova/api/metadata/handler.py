@@ -98,7 +98,11 @@ class MetadataRequestHandler:
             return faults.fault_response(
                 405, "The method %s is not allowed for this resource."
                      % req.method, headers={"Allow": "GET, HEAD"})
-        parts = [part for part in req.path_info.split("/") if part]
+        # The raw path (latin-1 text, PEP 3333) rather than WebOb's
+        # path_info, which fails on a path that is not UTF-8: every part
+        # is compared with ASCII names, so anything else is a 404 anyway.
+        parts = [part for part in req.environ.get("PATH_INFO", "").split("/")
+                 if part]
         if not parts:
             return _text(["openstack"])
         if parts[0] != "openstack" or len(parts) > 3:
