@@ -69,15 +69,31 @@ def get_all_by_filters(db: db_api.Database, filters: dict, *,
             raise exception.InvalidSortKey(key=key)
     marker_row = None
     if marker is not None:
-        try:
-            marker_row = get_by_uuid(db, marker, read_deleted="yes")
-        except exception.InstanceNotFound as exc:
-            raise exception.InvalidMarker(marker=marker) from exc
+        marker_row = _marker_row(db, marker, filters.get("project_id"))
     query = common.paginate(_query(filters, read_deleted), models.Instance,
                             sort_keys=sort_keys, sort_dirs=sort_dirs,
                             limit=limit, marker_row=marker_row)
     with db.session() as session:
         return list(session.scalars(query))
+
+
+def _marker_row(db: db_api.Database, marker: str,
+                project_id: str | list | None) -> models.Instance:
+    """The marker's row, deleted or not (a page may end on a server
+    deleted since), but only within the projects listed: a server of
+    another project is ``InvalidMarker`` exactly like an unknown id, or
+    the answer would tell that it exists."""
+    query = sa.select(models.Instance).where(models.Instance.uuid == marker)
+    if project_id is not None:
+        column = models.Instance.project_id
+        query = query.where(column.in_(project_id)
+                            if isinstance(project_id, list)
+                            else column == project_id)
+    with db.session() as session:
+        row = session.scalar(query)
+    if row is None:
+        raise exception.InvalidMarker(marker=marker)
+    return row
 
 
 # Creating and saving instances is every boot's hot path. Those two run
