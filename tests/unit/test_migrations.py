@@ -129,3 +129,31 @@ def test_manage_service_list_and_delete(config_file, database):
     assert result.returncode == 1
     assert "Service %d could not be found" % stale.id in result.stderr
 
+
+
+def test_0003_indexes_the_fixed_ips_of_existing_instances(database):
+    migration.db_sync(database, "0001")
+    table = sa.table("instances", sa.column("uuid"), sa.column("deleted"),
+                     sa.column("network_info", sa.JSON),
+                     *[sa.column(name) for name in (
+                         "memory_mb", "vcpus", "root_gb", "ephemeral_gb",
+                         "power_state")])
+    rows = [("live", 0, [{"address": "10.0.0.2", "type": "fixed"}]),
+            ("unbuilt", 0, None),
+            ("deleted", 7, [{"address": "10.0.0.3", "type": "fixed"}])]
+    with database.engine.begin() as connection:
+        for uuid, deleted, network_info in rows:
+            connection.execute(table.insert().values(
+                uuid=uuid, deleted=deleted, network_info=network_info,
+                memory_mb=1, vcpus=1, root_gb=1, ephemeral_gb=0,
+                power_state=0))
+    migration.db_sync(database)
+    with database.engine.connect() as connection:
+        indexed = dict(connection.execute(sa.text(
+            "SELECT uuid, fixed_ip FROM instances")).all())
+    assert indexed == {"live": "10.0.0.2", "unbuilt": None,
+                       "deleted": None}
+    indexes = {index["name"]: index["column_names"] for index in
+               sa.inspect(database.engine).get_indexes("instances")}
+    assert indexes["instances_fixed_ip_deleted_idx"] == ["fixed_ip",
+                                                         "deleted"]

@@ -12,9 +12,11 @@ metadata_trust_header`` on, an ``X-Instance-ID`` header names the instance
 instead (for tests, and for a proxy that sets it and strips it from
 callers). No match is a 404.
 
-The address look-up reads the live instances and compares their
-``network_info``: there is no index of fixed IPs without a networking
-service, which is fine for the hundreds of servers minova is made for.
+The address look-up is one indexed query on ``instances.fixed_ip``, the
+first fixed address of an instance's ``network_info``, which the database
+layer writes in the same statement as ``network_info`` and clears when
+the instance is deleted (``minova.db.instances``). An address no live
+instance has costs the same single look-up: nothing is scanned.
 """
 
 from __future__ import annotations
@@ -61,11 +63,6 @@ def meta_data(instance: Any) -> dict:
     }
 
 
-def _has_address(instance: Any, address: str) -> bool:
-    return any(vif.get("address") == address
-               for vif in instance.network_info or [])
-
-
 def find_instance(deps: api_deps.Deps, req: wsgi.Request) -> Any:
     """The calling instance, or None."""
     context = minova_context.get_admin_context(db=deps.db)
@@ -80,10 +77,10 @@ def find_instance(deps: api_deps.Deps, req: wsgi.Request) -> Any:
     address = req.remote_addr
     if not address:
         return None
-    for instance in instance_obj.InstanceList.get_by_filters(context, {}):
-        if _has_address(instance, address):
-            return instance
-    return None
+    try:
+        return instance_obj.Instance.get_by_fixed_ip(context, address)
+    except exception.InstanceNotFound:
+        return None
 
 
 class MetadataRequestHandler:
