@@ -203,3 +203,32 @@ def test_a_long_marker_is_quoted_short(servers_api):
     response = servers_api.get("/v2.1/servers?marker=" + "m" * 6000)
     _fault(response, "badRequest", 400)
     assert len(response.content) < 1000
+
+
+# Query and body numbers past what the database holds ----------------------
+
+@pytest.mark.parametrize("query", ["minRam=99999999999999999999",
+                                   "minDisk=2147483648",
+                                   "minRam=" + "9" * 5000])
+def test_flavor_filters_out_of_range_are_400(api, query):
+    response = api.get("/v2.1/flavors?" + query)
+    _fault(response, "badRequest", 400)
+    assert len(response.content) < 1000
+
+
+@pytest.mark.parametrize("field,value", [("ram", "9" * 5000),
+                                         ("vcpus", "99999999999"),
+                                         ("rxtx_factor", "9" * 400)])
+def test_flavor_numbers_out_of_range_are_400(api, field, value):
+    flavor = {"name": "big", "ram": 512, "vcpus": 1, "disk": 1}
+    flavor[field] = value
+    response = api.post("/v2.1/flavors", json={"flavor": flavor})
+    assert "flavor/%s" % field in _fault(response, "badRequest", 400)
+    assert len(response.content) < 1000
+    assert api.get("/v2.1/flavors/big").status_code == 404
+
+
+def test_a_changes_since_out_of_range_is_400(api):
+    response = api.get("/v2.1/servers?changes-since="
+                       "9999-12-31T23:00:00-05:00")
+    assert "changes-since" in _fault(response, "badRequest", 400)
