@@ -40,6 +40,13 @@ VERSIONS = ["2012-08-10", "2013-04-04", "2013-10-17", "2015-10-15",
 
 _FILES = ["meta_data.json"]
 
+# What this app serves, with the methods (``{version}`` is one of
+# VERSIONS); anything else is a 404, another method a 405.
+METHODS = ("GET", "HEAD")
+ROUTES = {path: METHODS for path in (
+    "/", "/openstack", "/openstack/{version}",
+    "/openstack/{version}/meta_data.json")}
+
 
 def _text(lines: list[str]) -> webob.Response:
     return webob.Response(body="\n".join(lines).encode(),
@@ -91,10 +98,11 @@ class MetadataRequestHandler:
 
     @webob.dec.wsgify(RequestClass=wsgi.Request)
     def __call__(self, req: wsgi.Request) -> Any:
-        if req.method not in ("GET", "HEAD"):
+        if req.method not in METHODS:
             return faults.fault_response(
                 405, "The method %s is not allowed for this resource."
-                     % req.method, headers={"Allow": "GET, HEAD"})
+                     % exception.cut(req.method),
+                headers={"Allow": ", ".join(METHODS)})
         # The raw path (latin-1 text, PEP 3333) rather than WebOb's
         # path_info, which fails on a path that is not UTF-8: every part
         # is compared with ASCII names, so anything else is a 404 anyway.

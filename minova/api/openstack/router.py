@@ -94,7 +94,7 @@ class APIRouter:
         except messaging.MessagingTimeout as exc:
             LOG.warning("RPC timed out serving %s %s: %s. Check that the "
                         "backend services and the message broker are up.",
-                        req.method, req.path, exc)
+                        req.method, faults.log_path(req.environ), exc)
             response = faults.fault_response(
                 503, "A backend service did not answer in time; try again "
                      "later.")
@@ -123,6 +123,7 @@ class APIRouter:
             # Not meant for users: treat it like any unexpected error.
             raise exc
         if exc.code >= 500:
-            LOG.warning("%s %s failed: %s", req.method, req.path,
+            LOG.warning("%s %s failed: %s", req.method,
+                        faults.log_path(req.environ),
                         exc.format_message())
         return faults.fault_response(exc.code, exc.format_message())
