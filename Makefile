@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-quick lint sample clean
+.PHONY: run test test-quick lint sample fuzz clean
 
 $(STAMP): setup.cfg setup.py
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,12 @@ test: $(STAMP)
 # The fast loop: no integration tests, no backing servers needed.
 test-quick: $(STAMP)
 	$(BIN)/pytest tests -p no:cacheprovider --timeout 120 -q -m "not integration and not slow"
+
+# The API fuzz test with many more examples than the suite runs (a few
+# minutes; tests/functional/test_api_fuzz.py).
+fuzz: $(STAMP)
+	HYPOTHESIS_PROFILE=long $(BIN)/pytest tests/functional/test_api_fuzz.py \
+		-p no:cacheprovider --timeout 3600 -q
 
 lint: $(STAMP)
 	$(BIN)/ruff check minova tests bench
