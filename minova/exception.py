@@ -37,7 +37,6 @@ def cut(text: str, limit: int = QUOTE_LIMIT) -> str:
     return text if len(text) <= limit else text[:limit] + "..."
 
 
-
 class MinovaException(Exception):
     """Base class. Subclasses set ``msg_fmt`` and, if not 500, ``code``."""
 
