@@ -232,3 +232,43 @@ def test_a_changes_since_out_of_range_is_400(api):
     response = api.get("/v2.1/servers?changes-since="
                        "9999-12-31T23:00:00-05:00")
     assert "changes-since" in _fault(response, "badRequest", 400)
+
+
+# NUL characters: PostgreSQL refuses them in any text it is sent ------------
+
+@pytest.mark.backends("db")
+def test_nul_characters_are_400_on_every_database(api):
+    for method, path in (("GET", "/v2.1/servers/a%00b"),
+                         ("GET", "/v2.1/servers?name=%00"),
+                         ("GET", "/v2.1/os-services?host=a%00"),
+                         ("DELETE", "/v2.1/flavors/%00")):
+        response = api.request(method, path)
+        assert "NUL" in _fault(response, "badRequest", 400), path
+    response = api.put("/v2.1/os-services/disable",
+                       json={"host": "test\u0000host",
+                             "binary": "minova-conductor"})
+    assert "NUL" in _fault(response, "badRequest", 400)
+    response = api.post("/v2.1/flavors", json={"flavor": {
+        "name": "x\u0000", "ram": 1, "vcpus": 1, "disk": 1}})
+    assert "NUL" in _fault(response, "badRequest", 400)
+
+
+@pytest.mark.backends("db")
+@pytest.mark.parametrize("token", ["u\u0000:p", "u:" + "p" * 256,
+                                   "u" * 256 + ":p"])
+def test_tokens_the_database_cannot_hold_are_401(api, token):
+    response = api.get("/v2.1/servers", token=token)
+    _fault(response, "unauthorized", 401)
+
+
+@pytest.mark.backends("db")
+def test_an_instance_id_header_that_is_no_uuid_is_404(conf, transport, db,
+                                                      launched):
+    conf.set_override("metadata_trust_header", True, group="api")
+    metadata = start_api(conf, transport, db, launched, name="metadata")
+    for value in ("a\u0000b", "x" * 300):
+        status, headers, _body = _raw(
+            metadata.port, "GET", "/openstack/latest/meta_data.json",
+            headers={"X-Instance-ID": value.encode("latin-1")})
+        assert status == 404
+        assert headers["x-openstack-request-id"].startswith("req-")

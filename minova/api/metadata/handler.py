@@ -25,6 +25,7 @@ from typing import Any
 
 import webob
 import webob.dec
+from oslo_utils import uuidutils
 
 from minova import context as minova_context
 from minova import exception
@@ -75,7 +76,9 @@ def find_instance(deps: api_deps.Deps, req: wsgi.Request) -> Any:
     context = minova_context.get_admin_context(db=deps.db)
     if deps.conf.api.metadata_trust_header:
         instance_id = req.headers.get("X-Instance-ID")
-        if instance_id:
+        # Only a UUID can name one; anything else would reach the
+        # database (PostgreSQL refuses a NUL in it, a 500).
+        if instance_id and uuidutils.is_uuid_like(instance_id):
             try:
                 return instance_obj.Instance.get_by_uuid(context,
                                                          instance_id)

@@ -37,8 +37,7 @@ class APIRequest(wsgi.Request):
             raise exception.MalformedRequestBody(reason=_TOO_DEEP) from exc
         except ValueError as exc:
             raise exception.MalformedRequestBody(reason=exc) from exc
-        if _deeper_than(body, MAX_DEPTH):
-            raise exception.MalformedRequestBody(reason=_TOO_DEEP)
+        _check_body(body)
         return body
 
     def validated(self, schema: dict) -> Any:
@@ -55,17 +54,25 @@ MAX_DEPTH = 32
 _TOO_DEEP = "it nests deeper than %d levels" % MAX_DEPTH
 
 
-def _deeper_than(body: Any, limit: int) -> bool:
-    """Whether ``body`` nests deeper than ``limit``, found without
-    recursion (the point is to be safe on any depth)."""
+def _check_body(body: Any) -> None:
+    """``MalformedRequestBody`` for a body nesting deeper than MAX_DEPTH
+    or holding a NUL character (PostgreSQL refuses it in any text, a
+    500). Walked level by level, without recursion: the point is to be
+    safe on any depth."""
     level = [body]
-    for _depth in range(limit + 1):
+    for _depth in range(MAX_DEPTH + 1):
+        texts = [text for node in level if isinstance(node, dict)
+                 for text in node]
+        texts += [node for node in level if isinstance(node, str)]
+        if any("\x00" in text for text in texts):
+            raise exception.MalformedRequestBody(
+                reason="it contains a NUL character")
         level = [child for node in level if isinstance(node, (dict, list))
                  for child in (node.values() if isinstance(node, dict)
                                else node)]
         if not level:
-            return False
-    return True
+            return
+    raise exception.MalformedRequestBody(reason=_TOO_DEEP)
 
 
 def validate(body: Any, schema: dict) -> None:
