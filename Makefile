@@ -9,7 +9,7 @@ UV := $(BIN)/uv
 STAMP := $(VENV)/.installed
 RUN_STAMP := $(VENV)/.installed-run
 
-.PHONY: run test test-quick lint sample clean
+.PHONY: run test test-quick lint sample fuzz clean
 
 # uv resolves and installs in parallel: a cold install takes seconds where
 # pip took most of a minute (docs/performance.md, "Install"). uv itself
@@ -44,6 +44,12 @@ test: $(STAMP)
 # The fast loop: no integration tests, no backing servers needed.
 test-quick: $(STAMP)
 	$(BIN)/pytest tests -p no:cacheprovider --timeout 120 -q -m "not integration and not slow"
+
+# The API fuzz test with many more examples than the suite runs (a few
+# minutes; tests/functional/test_api_fuzz.py).
+fuzz: $(STAMP)
+	HYPOTHESIS_PROFILE=long $(BIN)/pytest tests/functional/test_api_fuzz.py \
+		-p no:cacheprovider --timeout 3600 -q
 
 lint: $(STAMP)
 	$(BIN)/ruff check minova tests bench

@@ -8,6 +8,34 @@ type because this module is in oslo.messaging's ``allowed_remote_exmods``.
 
 from __future__ import annotations
 
+import reprlib
+
+# How much of a value a message quotes. Messages are built from what a
+# client sent (a name, a marker, a header); quoting all of it would send a
+# 100 KB value back in the fault and into the log.
+QUOTE_LIMIT = 60
+# Any text argument of a message is cut to this, whatever its origin.
+_ARG_LIMIT = 255
+
+_REPR = reprlib.Repr()
+_REPR.maxlevel = 3
+_REPR.maxstring = QUOTE_LIMIT
+_REPR.maxlong = QUOTE_LIMIT
+_REPR.maxother = QUOTE_LIMIT
+_REPR.maxlist = _REPR.maxtuple = _REPR.maxdict = _REPR.maxset = 5
+
+
+def quote(value: object) -> str:
+    """``repr(value)`` cut short: strings to a prefix, containers to a few
+    items and a few levels (reprlib, which also never recurses deeper than
+    that, whatever the nesting)."""
+    return _REPR.repr(value)
+
+
+def cut(text: str, limit: int = QUOTE_LIMIT) -> str:
+    """``text`` itself, or a prefix of it marked with an ellipsis."""
+    return text if len(text) <= limit else text[:limit] + "..."
+
 
 class MinovaException(Exception):
     """Base class. Subclasses set ``msg_fmt`` and, if not 500, ``code``."""
@@ -22,7 +50,9 @@ class MinovaException(Exception):
         self.kwargs = kwargs
         if not message:
             try:
-                message = self.msg_fmt % kwargs
+                message = self.msg_fmt % {
+                    name: cut(value, _ARG_LIMIT) if isinstance(value, str)
+                    else value for name, value in kwargs.items()}
             except (KeyError, TypeError):
                 message = self.msg_fmt
         self.message = message

@@ -9,6 +9,17 @@ from oslo_utils import timeutils
 
 from minova import exception
 
+# The id columns are INTEGER: 32 bits signed on MySQL and PostgreSQL, and
+# a driver refuses to bind a Python int past 64 bits (SQLite raises
+# OverflowError). No row has an id outside this range, so a lookup of one
+# is answered "not found" without asking the database.
+MAX_ID = 2 ** 31 - 1
+
+
+def id_in_range(ident: int) -> bool:
+    """Whether a row could have ``ident`` as its id."""
+    return 0 < ident <= MAX_ID
+
 
 def soft_delete_values(model: Any) -> dict:
     """What a soft delete sets: ``deleted`` to the row id, and when."""

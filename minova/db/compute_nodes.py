@@ -16,6 +16,8 @@ _LIVE = models.ComputeNode.deleted == 0
 
 
 def get(db: db_api.Database, node_id: int) -> models.ComputeNode:
+    if not common.id_in_range(node_id):
+        raise exception.ComputeNodeNotFound(node_id=node_id)
     with db.session() as session:
         row = session.scalar(sa.select(models.ComputeNode).where(
             models.ComputeNode.id == node_id, _LIVE))
@@ -59,6 +61,8 @@ def create(db: db_api.Database,
 
 def update(db: db_api.Database, node_id: int,
            values: dict[str, Any]) -> models.ComputeNode:
+    if not common.id_in_range(node_id):
+        raise exception.ComputeNodeNotFound(node_id=node_id)
     with db.session() as session:
         row = session.scalar(sa.select(models.ComputeNode).where(
             models.ComputeNode.id == node_id, _LIVE))
@@ -70,6 +74,8 @@ def update(db: db_api.Database, node_id: int,
 
 
 def destroy(db: db_api.Database, node_id: int) -> None:
+    if not common.id_in_range(node_id):
+        raise exception.ComputeNodeNotFound(node_id=node_id)
     with db.session() as session:
         row = session.scalar(sa.select(models.ComputeNode).where(
             models.ComputeNode.id == node_id, _LIVE))

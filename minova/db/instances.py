@@ -69,15 +69,31 @@ def get_all_by_filters(db: db_api.Database, filters: dict, *,
             raise exception.InvalidSortKey(key=key)
     marker_row = None
     if marker is not None:
-        try:
-            marker_row = get_by_uuid(db, marker, read_deleted="yes")
-        except exception.InstanceNotFound as exc:
-            raise exception.InvalidMarker(marker=marker) from exc
+        marker_row = _marker_row(db, marker, filters.get("project_id"))
     query = common.paginate(_query(filters, read_deleted), models.Instance,
                             sort_keys=sort_keys, sort_dirs=sort_dirs,
                             limit=limit, marker_row=marker_row)
     with db.session() as session:
         return list(session.scalars(query))
+
+
+def _marker_row(db: db_api.Database, marker: str,
+                project_id: str | list | None) -> models.Instance:
+    """The marker's row, deleted or not (a page may end on a server
+    deleted since), but only within the projects listed: a server of
+    another project is ``InvalidMarker`` exactly like an unknown id, or
+    the answer would tell that it exists."""
+    query = sa.select(models.Instance).where(models.Instance.uuid == marker)
+    if project_id is not None:
+        column = models.Instance.project_id
+        query = query.where(column.in_(project_id)
+                            if isinstance(project_id, list)
+                            else column == project_id)
+    with db.session() as session:
+        row = session.scalar(query)
+    if row is None:
+        raise exception.InvalidMarker(marker=marker)
+    return row
 
 
 # Creating and saving instances is every boot's hot path. Those two run
@@ -155,10 +171,46 @@ def _update_statement(columns: tuple[str, ...],
 
 
 def _columns(values: dict[str, Any]) -> dict[str, Any]:
-    """Attribute names to column names (``meta`` is ``metadata``)."""
+    """Attribute names to column names (``meta`` is ``metadata``), and
+    ``fixed_ip`` along with any ``network_info``: written in the same
+    statement, the index never disagrees with the addresses."""
     mapper = sa.inspect(models.Instance)
-    return {mapper.attrs[key].columns[0].key: value
-            for key, value in values.items()}
+    columns = {mapper.attrs[key].columns[0].key: value
+               for key, value in values.items()}
+    if "network_info" in columns:
+        columns["fixed_ip"] = fixed_ip(columns["network_info"])
+    return columns
+
+
+def fixed_ip(network_info: list | None) -> str | None:
+    """The address the metadata API knows an instance by: the first
+    fixed one of its network_info (the fake driver gives one)."""
+    for vif in network_info or []:
+        if isinstance(vif, dict) and vif.get("address") and \
+                vif.get("type", "fixed") == "fixed":
+            return str(vif["address"])[:39]
+    return None
+
+
+_BY_FIXED_IP = _ROW.where(_TABLE.c.fixed_ip == sa.bindparam("address"),
+                          _TABLE.c.deleted == 0).order_by(
+    _TABLE.c.id.desc()).limit(1)
+
+
+def get_by_fixed_ip(db: db_api.Database, address: str) -> sa.Row:
+    """The live instance with this fixed IP (the newest, should two
+    share it): one index look-up on ``instances_fixed_ip_deleted_idx``,
+    whatever the number of instances. ``InstanceNotFound`` if none."""
+    if len(address) > _FIXED_IP_LENGTH:
+        raise exception.InstanceNotFound(instance_id=address)
+    with db.reader() as connection:
+        row = connection.execute(_BY_FIXED_IP, {"address": address}).first()
+    if row is None:
+        raise exception.InstanceNotFound(instance_id=address)
+    return row
+
+
+_FIXED_IP_LENGTH = _TABLE.c.fixed_ip.type.length
 
 
 def destroy(db: db_api.Database, uuid: str) -> models.Instance:
@@ -171,5 +223,7 @@ def destroy(db: db_api.Database, uuid: str) -> models.Instance:
             raise exception.InstanceNotFound(instance_id=uuid)
         row.deleted = row.id
         row.deleted_at = now
+        # Out of the address index too (look-ups skip deleted rows anyway).
+        row.fixed_ip = None
         row.terminated_at = row.terminated_at or now
     return row

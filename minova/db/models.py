@@ -126,6 +126,7 @@ class Instance(Base, TimestampMixin, SoftDeleteMixin):
         sa.Index("instances_project_id_deleted_idx", "project_id",
                  "deleted"),
         sa.Index("instances_host_deleted_idx", "host", "deleted"),
+        sa.Index("instances_fixed_ip_deleted_idx", "fixed_ip", "deleted"),
     )
 
     id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
@@ -152,6 +153,10 @@ class Instance(Base, TimestampMixin, SoftDeleteMixin):
     key_name: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
     meta: orm.Mapped[dict | None] = orm.mapped_column("metadata", sa.JSON)
     network_info: orm.Mapped[list | None] = orm.mapped_column(sa.JSON)
+    # The first fixed address of network_info, kept with it by
+    # minova.db.instances: the metadata API finds the calling instance by
+    # it through the index above instead of reading every network_info.
+    fixed_ip: orm.Mapped[str | None] = orm.mapped_column(sa.String(39))
     launched_at: orm.Mapped[datetime.datetime | None] = orm.mapped_column(
         sa.DateTime)
     terminated_at: orm.Mapped[datetime.datetime | None] = orm.mapped_column(

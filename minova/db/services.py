@@ -11,6 +11,7 @@ from sqlalchemy import exc as sa_exc
 
 from minova import exception
 from minova.db import api as db_api
+from minova.db import common
 from minova.db import models
 
 
@@ -19,6 +20,8 @@ def _live() -> sa.ColumnElement[bool]:
 
 
 def get(db: db_api.Database, service_id: int) -> models.Service:
+    if not common.id_in_range(service_id):
+        raise exception.ServiceNotFound(service_id=service_id)
     with db.session() as session:
         row = session.scalar(sa.select(models.Service).where(
             models.Service.id == service_id, _live()))
@@ -80,6 +83,8 @@ def create(db: db_api.Database, values: dict[str, Any]) -> models.Service:
 
 def update(db: db_api.Database, service_id: int,
            values: dict[str, Any]) -> models.Service:
+    if not common.id_in_range(service_id):
+        raise exception.ServiceNotFound(service_id=service_id)
     with db.session() as session:
         row = session.scalar(sa.select(models.Service).where(
             models.Service.id == service_id, _live()))
@@ -105,6 +110,8 @@ def heartbeat(db: db_api.Database, service_id: int) -> models.Service:
 
 
 def destroy(db: db_api.Database, service_id: int) -> None:
+    if not common.id_in_range(service_id):
+        raise exception.ServiceNotFound(service_id=service_id)
     now = timeutils.utcnow()
     with db.session() as session:
         result = session.execute(

@@ -118,6 +118,14 @@ class Instance(base.MinovaPersistentObject, base.MinovaObject,
                  if with_fault else None)
         return cls._from_db_object(context, cls(), row, fault, with_fault)
 
+    @classmethod
+    @ovo_base.remotable
+    def get_by_fixed_ip(cls, context: Any, address: str) -> Instance:
+        """The live instance with fixed IP ``address`` (an index look-up,
+        see ``minova.db.instances.get_by_fixed_ip``)."""
+        row = db_instances.get_by_fixed_ip(cls._db(context), address)
+        return cls._from_db_object(context, cls(), row)
+
     @ovo_base.remotable
     def create(self) -> None:
         row = db_instances.create(self._db(self._context), self._db_values())

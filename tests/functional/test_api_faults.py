@@ -260,3 +260,20 @@ def test_microversion_of_another_service_only_is_ignored(api):
                        headers={"OpenStack-API-Version": "volume 3.0"})
     assert response.status_code == 200, response.text
     assert response.headers["OpenStack-API-Version"] == "compute 2.1"
+
+
+def test_unexpected_error_on_a_path_that_is_not_utf8_is_a_500_fault(caplog):
+    """The wrapper logs the path without decoding it: decoding it had
+    raised again inside the wrapper, and eventlet sent a bare 500."""
+    caplog.set_level(logging.ERROR, logger="minova.api.openstack.faults")
+
+    def broken(environ, start_response):
+        raise _Boom("broken below")
+
+    app = middleware.RequestId(faults.FaultWrapper(broken))
+    request = webob.Request.blank("/")
+    request.environ["PATH_INFO"] = "/caf\xc3\xa9/\xff"
+    response = request.get_response(app)
+    assert response.status_int == 500
+    assert list(json.loads(response.body)) == ["computeFault"]
+    assert "/caf%C3%A9/%FF" in caplog.text

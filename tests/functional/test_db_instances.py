@@ -80,3 +80,50 @@ def test_update_of_a_deleted_instance_is_not_found(db):
                             expected_task_state=["scheduling"])
     with pytest.raises(exception.InstanceNotFound):
         db_instances.update(db, row.uuid, {"task_state": None})
+
+
+# The fixed IP index the metadata API looks instances up by ----------------
+
+def _vif(address, **extra):
+    return dict({"address": address, "label": "private", "type": "fixed"},
+                **extra)
+
+
+def test_an_instance_is_found_by_its_fixed_ip_once_built(db):
+    row = _create(db)
+    _create(db, network_info=[_vif("10.0.0.9")])
+    with pytest.raises(exception.InstanceNotFound):
+        db_instances.get_by_fixed_ip(db, "10.0.0.2")
+    # The build writes network_info; the index follows in that update.
+    db_instances.update(db, row.uuid, {"network_info": [_vif("10.0.0.2")]})
+    assert db_instances.get_by_fixed_ip(db, "10.0.0.2").uuid == row.uuid
+    assert db_instances.get_by_fixed_ip(db, "10.0.0.9").uuid != row.uuid
+    # New addresses replace the old; no network, no address.
+    db_instances.update(db, row.uuid, {"network_info": [_vif("10.0.0.3")]})
+    with pytest.raises(exception.InstanceNotFound):
+        db_instances.get_by_fixed_ip(db, "10.0.0.2")
+    assert db_instances.get_by_fixed_ip(db, "10.0.0.3").uuid == row.uuid
+    db_instances.update(db, row.uuid, {"network_info": []})
+    with pytest.raises(exception.InstanceNotFound):
+        db_instances.get_by_fixed_ip(db, "10.0.0.3")
+
+
+def test_a_deleted_instance_leaves_the_fixed_ip_index(db):
+    row = _create(db, network_info=[_vif("10.0.0.4")])
+    assert db_instances.get_by_fixed_ip(db, "10.0.0.4").uuid == row.uuid
+    db_instances.destroy(db, row.uuid)
+    with pytest.raises(exception.InstanceNotFound):
+        db_instances.get_by_fixed_ip(db, "10.0.0.4")
+    # The address may be handed out again, to a new instance.
+    again = _create(db, network_info=[_vif("10.0.0.4")])
+    assert db_instances.get_by_fixed_ip(db, "10.0.0.4").uuid == again.uuid
+
+
+def test_the_fixed_ip_is_the_first_fixed_address(db):
+    row = _create(db, network_info=[
+        _vif("192.0.2.7", type="floating"), _vif("10.0.0.5"),
+        _vif("10.0.0.6")])
+    assert db_instances.get_by_fixed_ip(db, "10.0.0.5").uuid == row.uuid
+    for address in ("192.0.2.7", "10.0.0.6", "x" * 100, ""):
+        with pytest.raises(exception.InstanceNotFound):
+            db_instances.get_by_fixed_ip(db, address)

@@ -7,6 +7,7 @@ import http.client
 import json
 
 import pytest
+import sqlalchemy as sa
 
 from tests.fixtures import start_api
 from tests.functional.test_api_servers import ALICE
@@ -110,3 +111,35 @@ def test_trusted_header_picks_the_instance(conf, cloud_on_loopback,
     status, _ = _get(metadata, "/openstack/latest/meta_data.json",
                      headers={"X-Instance-ID": "nope"})
     assert status == 404
+
+
+def test_the_address_is_looked_up_through_the_index(cloud_on_loopback,
+                                                     metadata, db):
+    """One indexed query per request, for a known address and for an
+    unknown one alike: the cost does not grow with the instances."""
+    api = cloud_on_loopback
+    server = wait_status(api, boot(api)["id"], "ACTIVE")
+    statements = []
+
+    def record(conn, cursor, statement, parameters, context, many):
+        if "instances" in statement:
+            statements.append((statement, parameters))
+
+    sa.event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        status, _ = _get(metadata, "/openstack/latest/meta_data.json",
+                         source=_address(server))
+        assert status == 200
+        status, _ = _get(metadata, "/openstack/latest/meta_data.json")
+        assert status == 404
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", record)
+    assert len(statements) == 2, statements
+    with db.engine.connect() as connection:
+        for statement, parameters in statements:
+            plan = connection.exec_driver_sql(
+                "EXPLAIN QUERY PLAN " + statement, parameters).all()
+            details = " ".join(str(row[-1]) for row in plan)
+            assert "USING INDEX instances_fixed_ip_deleted_idx" in details, \
+                details
+            assert "SCAN" not in details, details

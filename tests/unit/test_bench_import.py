@@ -23,7 +23,7 @@ def _load(name: str) -> ModuleType:
 
 
 @pytest.mark.parametrize("name", ["api", "bare_app", "idle_connections",
-                                  "rpc_ping", "rpc_transport"])
+                                  "metadata", "rpc_ping", "rpc_transport"])
 def test_script_imports_and_has_main(name: str) -> None:
     assert callable(_load(name).main)
 

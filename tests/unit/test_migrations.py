@@ -138,10 +138,38 @@ def test_0002_adds_the_quota_tables_to_a_database_with_servers(database):
             "uuid": "u1", "project_id": "p1", "memory_mb": 512, "vcpus": 1,
             "root_gb": 1, "ephemeral_gb": 0, "power_state": 0,
             "deleted": 0})
-    assert migration.db_sync(database) == "0002"
+    assert migration.db_sync(database, "0002") == "0002"
     tables = set(sa.inspect(database.engine).get_table_names())
     assert {"quotas", "quota_classes", "quota_locks",
             "idempotency_keys"} <= tables
     with database.engine.connect() as connection:
         assert connection.execute(sa.select(sa.func.count()).select_from(
             models.Instance.__table__)).scalar() == 1
+
+
+def test_0003_indexes_the_fixed_ips_of_existing_instances(database):
+    migration.db_sync(database, "0001")
+    table = sa.table("instances", sa.column("uuid"), sa.column("deleted"),
+                     sa.column("network_info", sa.JSON),
+                     *[sa.column(name) for name in (
+                         "memory_mb", "vcpus", "root_gb", "ephemeral_gb",
+                         "power_state")])
+    rows = [("live", 0, [{"address": "10.0.0.2", "type": "fixed"}]),
+            ("unbuilt", 0, None),
+            ("deleted", 7, [{"address": "10.0.0.3", "type": "fixed"}])]
+    with database.engine.begin() as connection:
+        for uuid, deleted, network_info in rows:
+            connection.execute(table.insert().values(
+                uuid=uuid, deleted=deleted, network_info=network_info,
+                memory_mb=1, vcpus=1, root_gb=1, ephemeral_gb=0,
+                power_state=0))
+    migration.db_sync(database)
+    with database.engine.connect() as connection:
+        indexed = dict(connection.execute(sa.text(
+            "SELECT uuid, fixed_ip FROM instances")).all())
+    assert indexed == {"live": "10.0.0.2", "unbuilt": None,
+                       "deleted": None}
+    indexes = {index["name"]: index["column_names"] for index in
+               sa.inspect(database.engine).get_indexes("instances")}
+    assert indexes["instances_fixed_ip_deleted_idx"] == ["fixed_ip",
+                                                         "deleted"]

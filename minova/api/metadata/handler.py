@@ -12,9 +12,11 @@ metadata_trust_header`` on, an ``X-Instance-ID`` header names the instance
 instead (for tests, and for a proxy that sets it and strips it from
 callers). No match is a 404.
 
-The address look-up reads the live instances and compares their
-``network_info``: there is no index of fixed IPs without a networking
-service, which is fine for the hundreds of servers minova is made for.
+The address look-up is one indexed query on ``instances.fixed_ip``, the
+first fixed address of an instance's ``network_info``, which the database
+layer writes in the same statement as ``network_info`` and clears when
+the instance is deleted (``minova.db.instances``). An address no live
+instance has costs the same single look-up: nothing is scanned.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from typing import Any
 
 import webob
 import webob.dec
+from oslo_utils import uuidutils
 
 from minova import context as minova_context
 from minova import exception
@@ -37,6 +40,13 @@ VERSIONS = ["2012-08-10", "2013-04-04", "2013-10-17", "2015-10-15",
             "latest"]
 
 _FILES = ["meta_data.json"]
+
+# What this app serves, with the methods (``{version}`` is one of
+# VERSIONS); anything else is a 404, another method a 405.
+METHODS = ("GET", "HEAD")
+ROUTES = {path: METHODS for path in (
+    "/", "/openstack", "/openstack/{version}",
+    "/openstack/{version}/meta_data.json")}
 
 
 def _text(lines: list[str]) -> webob.Response:
@@ -61,17 +71,14 @@ def meta_data(instance: Any) -> dict:
     }
 
 
-def _has_address(instance: Any, address: str) -> bool:
-    return any(vif.get("address") == address
-               for vif in instance.network_info or [])
-
-
 def find_instance(deps: api_deps.Deps, req: wsgi.Request) -> Any:
     """The calling instance, or None."""
     context = minova_context.get_admin_context(db=deps.db)
     if deps.conf.api.metadata_trust_header:
         instance_id = req.headers.get("X-Instance-ID")
-        if instance_id:
+        # Only a UUID can name one; anything else would reach the
+        # database (PostgreSQL refuses a NUL in it, a 500).
+        if instance_id and uuidutils.is_uuid_like(instance_id):
             try:
                 return instance_obj.Instance.get_by_uuid(context,
                                                          instance_id)
@@ -80,10 +87,10 @@ def find_instance(deps: api_deps.Deps, req: wsgi.Request) -> Any:
     address = req.remote_addr
     if not address:
         return None
-    for instance in instance_obj.InstanceList.get_by_filters(context, {}):
-        if _has_address(instance, address):
-            return instance
-    return None
+    try:
+        return instance_obj.Instance.get_by_fixed_ip(context, address)
+    except exception.InstanceNotFound:
+        return None
 
 
 class MetadataRequestHandler:
@@ -94,11 +101,16 @@ class MetadataRequestHandler:
 
     @webob.dec.wsgify(RequestClass=wsgi.Request)
     def __call__(self, req: wsgi.Request) -> Any:
-        if req.method not in ("GET", "HEAD"):
+        if req.method not in METHODS:
             return faults.fault_response(
                 405, "The method %s is not allowed for this resource."
-                     % req.method, headers={"Allow": "GET, HEAD"})
-        parts = [part for part in req.path_info.split("/") if part]
+                     % exception.cut(req.method),
+                headers={"Allow": ", ".join(METHODS)})
+        # The raw path (latin-1 text, PEP 3333) rather than WebOb's
+        # path_info, which fails on a path that is not UTF-8: every part
+        # is compared with ASCII names, so anything else is a 404 anyway.
+        parts = [part for part in req.environ.get("PATH_INFO", "").split("/")
+                 if part]
         if not parts:
             return _text(["openstack"])
         if parts[0] != "openstack" or len(parts) > 3:

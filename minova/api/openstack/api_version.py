@@ -39,6 +39,7 @@ MAX_VERSION = "2.47"
 _HEADER = "OpenStack-API-Version"
 _LEGACY_HEADER = "X-OpenStack-Nova-API-Version"
 _VERSION_RE = re.compile(r"^([1-9]\d*)\.([1-9]\d*|0)$")
+_MAX_DIGITS = 9
 
 
 class APIVersion:
@@ -49,7 +50,14 @@ class APIVersion:
         if not match:
             raise exception.Invalid(
                 reason="API version string %s format is invalid. It must "
-                       "be 'MajorNum.MinorNum' or 'latest'." % text)
+                       "be 'MajorNum.MinorNum' or 'latest'."
+                       % exception.cut(text))
+        if max(len(part) for part in match.groups()) > _MAX_DIGITS:
+            # Well formed but beyond any version; int() of it would be
+            # slow, and past 4300 digits refused (ValueError).
+            raise exception.VersionNotAcceptable(
+                version=exception.cut(text), min=MIN_VERSION,
+                max=MAX_VERSION)
         self.major, self.minor = int(match.group(1)), int(match.group(2))
 
     def _tuple(self) -> tuple[int, int]:
@@ -105,7 +113,8 @@ def from_headers(headers: Any) -> APIVersion:
         return APIVersion(MAX_VERSION)
     version = APIVersion(text)
     if not version.matches(MIN_VERSION, MAX_VERSION):
-        raise exception.VersionNotAcceptable(version=text, min=MIN_VERSION,
+        raise exception.VersionNotAcceptable(version=exception.cut(text),
+                                             min=MIN_VERSION,
                                              max=MAX_VERSION)
     return version
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from minova import context as minova_context
@@ -30,6 +31,11 @@ class NoAuthMiddleware(wsgi.Middleware):
         user_id, _, project_id = token.partition(":")
         user_id = user_id.strip()
         project_id = project_id.strip() or user_id
+        if not (_storable(user_id) and _storable(project_id)):
+            return faults.fault_response(
+                401, "Invalid X-Auth-Token: the user and the project are "
+                     "at most %d characters, without control characters "
+                     "(noauth2)." % _MAX_ID)(environ, start_response)
         roles = ["admin", "member", "reader"] if user_id == "admin" \
             else ["member", "reader"]
         deps = environ.get(api_deps.ENVIRON_KEY)
@@ -39,3 +45,14 @@ class NoAuthMiddleware(wsgi.Middleware):
             global_request_id=environ.get("openstack.global_request_id"),
             db=deps.db if deps else None)
         return self.application(environ, start_response)
+
+
+# The user_id and project_id columns hold 255 characters (Keystone's ids
+# are 64); MariaDB and PostgreSQL refuse longer values, PostgreSQL a NUL.
+_MAX_ID = 255
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _storable(ident: str) -> bool:
+    return len(ident) <= _MAX_ID and not _CONTROL.search(ident)
+

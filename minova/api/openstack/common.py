@@ -88,7 +88,8 @@ def limit_and_marker(req: wsgi_util.APIRequest) -> tuple[int, str | None]:
             limit = int(text)
         except ValueError as exc:
             raise exception.ValidationError(
-                field="limit", reason="%r is not an integer" % text) from exc
+                field="limit", reason="%s is not an integer"
+                % exception.quote(text)) from exc
         if limit < 0:
             raise exception.ValidationError(
                 field="limit", reason="must be >= 0")
@@ -103,8 +104,8 @@ def sort_params(req: wsgi_util.APIRequest, default_key: str,
     for direction in dirs:
         if direction not in ("asc", "desc"):
             raise exception.ValidationError(
-                field="sort_dir", reason="%r is not one of asc, desc"
-                % direction)
+                field="sort_dir", reason="%s is not one of asc, desc"
+                % exception.quote(direction))
     dirs = dirs + [dirs[-1] if dirs else default_dir] * (len(keys)
                                                          - len(dirs))
     return keys, dirs[:len(keys)]

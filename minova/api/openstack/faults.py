@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from typing import Any
+from urllib import parse
 
 import webob
 import webob.exc
@@ -84,10 +85,21 @@ class FaultWrapper(wsgi.Middleware):
     def _unexpected(req: wsgi.Request, exc: Exception) -> webob.Response:
         request_id = req.environ.get("openstack.request_id")
         LOG.exception("Unexpected error in %s %s (request %s): %s",
-                      req.method, req.path, request_id, exc)
+                      req.method, log_path(req.environ), request_id, exc)
         return fault_response(
             500, "Unexpected API Error. The minova-api log has the "
                  "details under request id %s." % request_id)
+
+
+def log_path(environ: dict) -> str:
+    """The request's path for a log line, as the client sent it (quoted)
+    and cut short. Never fails: ``req.path`` decodes the path as UTF-8,
+    and raised again, while logging, for the path that had failed."""
+    raw = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
+    # WSGI hands the path over as latin-1 text (PEP 3333).
+    quoted = parse.quote(raw.encode("latin-1", "replace"),
+                         safe="/;:@&=+$,-_.!~*'()")
+    return quoted if len(quoted) <= 200 else quoted[:200] + "..."
 
 
 def _content_type(headers: list) -> str | None:

@@ -94,7 +94,7 @@ class APIRouter:
         except messaging.MessagingTimeout as exc:
             LOG.warning("RPC timed out serving %s %s: %s. Check that the "
                         "backend services and the message broker are up.",
-                        req.method, req.path, exc)
+                        req.method, faults.log_path(req.environ), exc)
             response = faults.fault_response(
                 503, "A backend service did not answer in time; try again "
                      "later.")
@@ -109,12 +109,19 @@ class APIRouter:
         handler = match.pop("action")
         match.pop("controller", None)
         try:
-            req.GET  # noqa: B018 - parse now, to answer bad bytes with 400
+            params = req.GET  # parse now, to answer bad bytes with 400
         except UnicodeDecodeError as exc:
             raise exception.Invalid(
                 reason="the query string is not valid UTF-8") from exc
-        return handler(req, **{name: _utf8(value)
-                               for name, value in match.items()})
+        path_vars = {name: _utf8(value) for name, value in match.items()}
+        # PostgreSQL refuses a NUL in any text it is sent (a 500); no id,
+        # name or filter of the API has one.
+        if any("\x00" in text for text in (*params.keys(),
+                                            *params.values(),
+                                            *path_vars.values())):
+            raise exception.Invalid(reason="the URL contains a NUL "
+                                           "character")
+        return handler(req, **path_vars)
 
     @staticmethod
     def _fault(req: wsgi_util.APIRequest,
@@ -123,6 +130,7 @@ class APIRouter:
             # Not meant for users: treat it like any unexpected error.
             raise exc
         if exc.code >= 500:
-            LOG.warning("%s %s failed: %s", req.method, req.path,
+            LOG.warning("%s %s failed: %s", req.method,
+                        faults.log_path(req.environ),
                         exc.format_message())
         return faults.fault_response(exc.code, exc.format_message())

@@ -49,7 +49,9 @@ class Versions:
 
     @staticmethod
     def _respond(req: wsgi_util.APIRequest) -> Any:
-        if req.path_info not in ("", "/"):
+        # The raw path: WebOb's path_info decodes it and fails on one
+        # that is not UTF-8 (any such path is a 404 here anyway).
+        if req.environ.get("PATH_INFO", "") not in ("", "/"):
             return faults.fault_response(404,
                                          "The resource could not be found.")
         if req.method not in ("GET", "HEAD"):

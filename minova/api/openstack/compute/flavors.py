@@ -26,9 +26,12 @@ def _int_param(req: wsgi_util.APIRequest, name: str) -> int | None:
         value = int(text)
     except ValueError as exc:
         raise exception.ValidationError(
-            field=name, reason="%r is not an integer" % text) from exc
-    if value < 0:
-        raise exception.ValidationError(field=name, reason="must be >= 0")
+            field=name, reason="%s is not an integer"
+            % exception.quote(text)) from exc
+    if not 0 <= value <= _DB_MAX_INT:
+        # Past the column's range the database driver fails (a 500).
+        raise exception.ValidationError(
+            field=name, reason="must be between 0 and %d" % _DB_MAX_INT)
     return value
 
 
@@ -92,13 +95,30 @@ _DB_MAX_INT = 2 ** 31 - 1
 def _number(body: dict, field: str, minimum: int, default: int = 0) -> int:
     """The schema checked the bounds of integers; these are for integers
     written as strings."""
-    value = int(body.get(field, default))
+    text = body.get(field, default)
+    # A string of digits has no bound in the schema; int() refuses one
+    # of more than 4,300 digits.
+    value = int(text) if len(str(text)) <= 10 else _DB_MAX_INT + 1
     if not minimum <= value <= _DB_MAX_INT:
         raise exception.ValidationError(
             field="flavor/%s" % field,
-            reason="%s is not between %s and %s" % (value, minimum,
-                                                    _DB_MAX_INT))
+            reason="%s is not between %s and %s"
+            % (exception.cut(str(text)), minimum, _DB_MAX_INT))
     return value
+
+
+def _rxtx_factor(body: dict) -> float:
+    """The schema bounds a number; a string of digits only here."""
+    value = float(body.get("rxtx_factor", 1.0))
+    if not 0 < value <= _MAX_FLOAT:
+        raise exception.ValidationError(
+            field="flavor/rxtx_factor",
+            reason="%s is not between 0 and %s"
+            % (exception.cut(str(body["rxtx_factor"])), _MAX_FLOAT))
+    return value
+
+
+_MAX_FLOAT = 3.40282e+38
 
 
 def create(req: wsgi_util.APIRequest) -> Any:
@@ -117,7 +137,7 @@ def create(req: wsgi_util.APIRequest) -> Any:
         root_gb=_number(body, "disk", 0),
         ephemeral_gb=_number(body, "OS-FLV-EXT-DATA:ephemeral", 0),
         swap=_number(body, "swap", 0),
-        rxtx_factor=float(body.get("rxtx_factor", 1.0)),
+        rxtx_factor=_rxtx_factor(body),
         is_public=common.is_true(
             str(body.get("os-flavor-access:is_public", True))))
     flavor.create()

@@ -66,7 +66,7 @@ def _status_filters(req: wsgi_util.APIRequest) -> dict | None:
             if req.api_version.matches("2.38"):
                 raise exception.ValidationError(
                     field="status", reason="invalid status value %s"
-                    % status)
+                    % exception.cut(status))
             return None
         vm.update(vm_states)
         tasks = None if tasks is None or task_states is None \
@@ -81,10 +81,12 @@ def _changes_since(req: wsgi_util.APIRequest) -> Any:
     text = req.GET["changes-since"]
     try:
         return timeutils.normalize_time(timeutils.parse_isotime(text))
-    except ValueError as exc:
+    except (ValueError, OverflowError) as exc:
+        # OverflowError: a time that is only valid before its offset is
+        # applied (9999-12-31T23:00:00-05:00).
         raise exception.ValidationError(
-            field="changes-since", reason="%r is not an ISO 8601 time"
-            % text) from exc
+            field="changes-since", reason="%s is not an ISO 8601 time"
+            % exception.quote(text)) from exc
 
 
 def _flavor_filter(req: wsgi_util.APIRequest) -> int | None:
