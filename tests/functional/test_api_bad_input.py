@@ -89,6 +89,16 @@ def test_a_long_server_name_is_quoted_short(servers_api):
     assert len(response.content) < 1000
 
 
+@pytest.mark.parametrize("field", ["min_count", "max_count"])
+def test_a_count_of_thousands_of_digits_is_400(servers_api, field):
+    # int() refuses strings over 4,300 digits with a ValueError.
+    response = servers_api.post("/v2.1/servers", json={"server": {
+        "name": "n", "flavorRef": "1", "imageRef": IMAGE,
+        field: "9" * 4400}})
+    assert "server/%s" % field in _fault(response, "badRequest", 400)
+    assert servers_api.get("/v2.1/servers").json()["servers"] == []
+
+
 def test_a_long_bad_value_of_the_wrong_type_is_quoted_short(api):
     response = api.put("/v2.1/os-services/disable",
                        json={"host": ["h" * 50000], "binary": "b"})

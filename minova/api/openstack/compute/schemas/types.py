@@ -12,6 +12,9 @@ def integer(minimum: int, maximum: int = 2 ** 31 - 1) -> dict:
         "minimum": minimum,
         "maximum": maximum,
         "minLength": 1,
+        # Longer strings are out of range anyway; this keeps int() of the
+        # handler from a string of thousands of digits (a ValueError).
+        "maxLength": len(str(maximum)),
     }
 
 
