@@ -114,12 +114,16 @@ def _path_values(known: dict[str, list[str]]) -> dict[str, Any]:
         "hypervisor_id": st.sampled_from(known["hypervisors"]) | junk,
         "image_id": st.just(IMAGE) | junk,
         "version": st.sampled_from(metadata_handler.VERSIONS) | junk,
+        "project_id": st.sampled_from(["demo", "admin"]) | junk,
+        "class_name": st.just("default") | junk,
     }
 
 
 def _path(draw: Any, template: str, values: dict) -> str:
     def fill(match: re.Match) -> str:
-        return _quoted(draw(values[match.group(1)]))
+        # A route added without values of its own still gets junk.
+        strategy = values.get(match.group(1), _TEXT | st.binary(max_size=12))
+        return _quoted(draw(strategy))
     return re.sub(r"\{(\w+)\}", fill, template)
 
 
