@@ -92,12 +92,33 @@ def build_services(conf: cfg.ConfigOpts, transport: object,
     return [conductor, scheduler, compute, *apis]
 
 
+DESCRIPTION = (
+    "Run a whole minova cloud in one process: conductor, scheduler, one "
+    "fake compute host, and the compute API (127.0.0.1:8774) and metadata "
+    "API (127.0.0.1:8775), on in-process RPC and SQLite under state_path. "
+    "One minova-all per state_path (it locks it). SIGTERM or Ctrl-C stop "
+    "it gracefully; a second Ctrl-C exits at once. " + common.CONFIG_HINT)
+
+CLI_OPTIONS = ((None, "host"), (None, "state_path"),
+               (None, "osapi_compute_listen"),
+               (None, "osapi_compute_listen_port"),
+               (None, "metadata_listen_port"), (None, "enabled_apis"),
+               ("database", "connection"))
+
+
 def main() -> None:
+    common.run(_main)
+
+
+def _main() -> None:
     set_embedded_defaults(cfg.CONF)
-    conf = common.init()
+    conf = common.init(description=DESCRIPTION, cli_options=CLI_OPTIONS)
+    # Held until the process exits (it is referenced until wait returns).
+    lock = common.state_lock(conf)
     transport, db = common.transport_and_db(conf)
     migration.db_sync(db)
     db_flavors.ensure_defaults(db)
     services = build_services(conf, transport, db)
     service.launch(conf, [(server, 1) for server in services])
     service.wait()
+    lock.release()

@@ -108,8 +108,10 @@ class ComputeManager(manager.Manager):
         self._report_soon()
 
     def cleanup_host(self) -> None:
+        # Killed, not awaited: a report in flight to a conductor that is
+        # gone would hold the stop up to rpc_response_timeout.
         if self._reporter is not None:
-            self._reporter.cancel()
+            self._reporter.kill()
             self._reporter = None
 
     def _init_instance(self, ctxt: Any, instance: Any) -> None:
