@@ -99,7 +99,10 @@ class ComputeManager(manager.Manager):
             except Exception:
                 LOG.exception("Could not recover instance %s at start",
                               instance.uuid)
-        self.rt.sync_instances(instances)
+        # Builds failed above left this host (host None): they use
+        # nothing here any more.
+        self.rt.sync_instances([inst for inst in instances
+                                if inst.host == self.host])
         self.rt.update(ctxt)
         self._last_full_update = time.monotonic()
         LOG.info("Compute %s has %d instance(s)", self.host, len(instances))
