@@ -192,6 +192,7 @@ class Service(_ServiceRecord, os_service.Service):
         # report_interval later, so that a service restarted after a stop
         # longer than service_down_time is up (and gets work) at once.
         self.servicegroup_api.join(self)
+        LOG.info("%s on %s started", self.binary, self.host)
 
     def periodic_tasks(self, raise_on_error: bool = False) -> float:
         return self.manager.periodic_tasks(self._context(),
@@ -204,11 +205,15 @@ class Service(_ServiceRecord, os_service.Service):
         progress, which may be a conductor call that only ends at
         rpc_response_timeout when the conductor or the broker is gone. A
         thread of the group is killed by ``stop`` wherever it is blocked.
+        Each run is a green thread of its own that this one waits for:
+        oslo.service's periodic_task catches even GreenletExit (it would
+        log it as the task's error and go on), so the kill lands here, and
+        a run in flight is abandoned, to end with its call or the process.
         """
         eventlet.sleep(initial_delay)
         while True:
             try:
-                idle = self.periodic_tasks()
+                idle = eventlet.spawn(self.periodic_tasks).wait()
             except Exception:
                 LOG.exception("Error during the periodic tasks of %s",
                               self.binary)

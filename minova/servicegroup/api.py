@@ -59,6 +59,8 @@ class DbDriver:
     def _report_state(self, service: Any) -> None:
         """One heartbeat; never raises, so the timer keeps going."""
         ctxt = minova_context.get_admin_context(db=service.db)
+        LOG.debug("Reporting the state of %s on %s", service.binary,
+                  service.host)
         try:
             service.service_ref = service.conductor_api.service_heartbeat(
                 ctxt, service.service_ref.id)
