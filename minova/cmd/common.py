@@ -9,6 +9,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+import kombu
 import oslo_messaging as messaging
 import sqlalchemy as sa
 from oslo_concurrency import lockutils
@@ -127,8 +128,6 @@ def check_broker(conf: cfg.ConfigOpts, timeout: float = 5) -> None:
     url = messaging.TransportURL.parse(conf, conf.transport_url)
     if url.transport not in ("rabbit", "kombu+rabbit") or not url.hosts:
         return
-    import kombu  # only deployments on RabbitMQ get here
-
     host = url.hosts[0]
     where = "%s:%s" % (host.hostname, host.port or 5672)
     connection = kombu.Connection(
