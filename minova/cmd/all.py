@@ -69,6 +69,40 @@ class BuiltAtStart(os_service.Service):
             self.service.reset()
 
 
+class InOrder(os_service.Service):
+    """The services of minova-all as one launched service: started one
+    after the other in the given order, stopped in the reverse one.
+
+    Launched separately, each would start in a green thread of its own,
+    and the APIs could answer before the compute had registered: a boot
+    in that moment found no compute up (NoValidHost). In order, the API
+    answering means the whole cloud is up; and at stop the APIs stop
+    accepting first, the conductor goes last.
+    """
+
+    def __init__(self, services: list) -> None:
+        super().__init__()
+        self.services = services
+
+    def start(self) -> None:
+        for server in self.services:
+            server.start()
+
+    def stop(self, graceful: bool = True) -> None:
+        for server in reversed(self.services):
+            server.stop(graceful)
+        super().stop(graceful)
+
+    def wait(self) -> None:
+        for server in reversed(self.services):
+            server.wait()
+        super().wait()
+
+    def reset(self) -> None:
+        for server in self.services:
+            server.reset()
+
+
 def build_services(conf: cfg.ConfigOpts, transport: object,
                    db: object) -> list:
     """The services minova-all runs, in start order: conductor, scheduler,
@@ -119,6 +153,6 @@ def _main() -> None:
     migration.db_sync(db)
     db_flavors.ensure_defaults(db)
     services = build_services(conf, transport, db)
-    service.launch(conf, [(server, 1) for server in services])
+    service.launch(conf, [(InOrder(services), 1)])
     service.wait()
     lock.release()
