@@ -4,7 +4,8 @@ Defaults (a config file or the command line still override them): the
 in-process RPC transport (``inproc://``, see
 ``minova.messaging.inproc``), SQLite under ``state_path``, the compute API on
 127.0.0.1:8774 and metadata on 127.0.0.1:8775, one worker each. The schema
-is created or upgraded at start.
+is created or upgraded at start. It locks ``state_path``: one minova-all per
+state directory.
 """
 
 from __future__ import annotations
