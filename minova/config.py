@@ -27,14 +27,17 @@ def register(conf: cfg.ConfigOpts) -> None:
 
 def parse_args(conf: cfg.ConfigOpts, argv: list[str],
                default_config_files: list[str] | None = None,
-               setup_logging: bool = True) -> None:
+               setup_logging: bool = True,
+               description: str | None = None) -> None:
     """Register options, read the command line and config files, set up
-    logging, and register the versioned objects."""
+    logging, and register the versioned objects. ``description`` is what
+    ``--help`` says the program is."""
     register(conf)
     log.set_defaults(default_log_levels=log.get_default_log_levels() + [
         "routes.middleware=WARN", "stevedore=WARN", "alembic=WARN"])
     conf(argv[1:], project="minova", version=version.version_string(),
-         default_config_files=default_config_files)
+         default_config_files=default_config_files,
+         description=description)
     if setup_logging:
         log.setup(conf, "minova")
     objects.register_all()

@@ -247,3 +247,19 @@ class IdempotencyKeyReused(MinovaException):
                "request; a new request needs a new key.")
     code = 422
     safe = True
+
+
+class DatabaseUnreachable(MinovaException):
+    msg_fmt = ("Cannot reach the database %(url)s: %(reason)s. Check "
+               "[database] connection and that the server runs.")
+
+
+class BrokerUnreachable(MinovaException):
+    msg_fmt = ("Cannot reach the message broker %(url)s: %(reason)s. Check "
+               "[DEFAULT] transport_url and that the broker runs.")
+
+
+class StateDirectoryLocked(MinovaException):
+    msg_fmt = ("%(path)s is held by another minova-all (pid %(pid)s): one "
+               "minova-all per state_path. Stop that one, or give this one "
+               "another state_path.")

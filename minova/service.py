@@ -16,6 +16,7 @@ import random
 import sys
 from typing import Any
 
+import eventlet
 import oslo_messaging as messaging
 from oslo_concurrency import processutils
 from oslo_config import cfg
@@ -183,33 +184,79 @@ class Service(_ServiceRecord, os_service.Service):
                                         serializer)
         self.rpcserver.start()
         self.manager.post_start_hook()
-        self.servicegroup_api.join(self)
         if self.periodic_enable:
             initial_delay = (random.randint(0, self.periodic_fuzzy_delay)
-                             if self.periodic_fuzzy_delay else None)
-            self.tg.add_dynamic_timer_args(
-                self.periodic_tasks, initial_delay=initial_delay,
-                periodic_interval_max=self.periodic_interval_max,
-                stop_on_exception=False)
+                             if self.periodic_fuzzy_delay else 0)
+            self.tg.add_thread(self._periodic_loop, initial_delay)
+        # Last: the first heartbeat is written now, not one
+        # report_interval later, so that a service restarted after a stop
+        # longer than service_down_time is up (and gets work) at once.
+        self.servicegroup_api.join(self)
+        LOG.info("%s on %s started", self.binary, self.host)
 
     def periodic_tasks(self, raise_on_error: bool = False) -> float:
         return self.manager.periodic_tasks(self._context(),
                                            raise_on_error=raise_on_error)
 
+    def _periodic_loop(self, initial_delay: float) -> None:
+        """The manager's periodic tasks, in a green thread of ``self.tg``.
+
+        Not an oslo.service timer: stopping a timer waits for the run in
+        progress, which may be a conductor call that only ends at
+        rpc_response_timeout when the conductor or the broker is gone. A
+        thread of the group is killed by ``stop`` wherever it is blocked.
+        Each run is a green thread of its own that this one waits for:
+        oslo.service's periodic_task catches even GreenletExit (it would
+        log it as the task's error and go on), so the kill lands here, and
+        a run in flight is abandoned, to end with its call or the process.
+        """
+        eventlet.sleep(initial_delay)
+        while True:
+            try:
+                idle = eventlet.spawn(self.periodic_tasks).wait()
+            except Exception:
+                LOG.exception("Error during the periodic tasks of %s",
+                              self.binary)
+                idle = self.periodic_interval_max
+            eventlet.sleep(min(idle or 0, self.periodic_interval_max))
+
     def stop(self, graceful: bool = True) -> None:
-        """Stop consuming, let handlers in flight finish, stop timers."""
+        """Stop consuming and let handlers in flight finish; the heartbeat
+        and the periodic tasks are abandoned wherever they are (they are
+        this service's own calls, nobody waits for their answer)."""
         if self.rpcserver is not None:
+            waker = eventlet.spawn_after(0.2, self._wake_listener)
             try:
                 self.rpcserver.stop()
                 self.rpcserver.wait()
             except Exception:
                 LOG.exception("Error stopping the RPC server of %s",
                               self.binary)
+            finally:
+                waker.kill()
         try:
             self.manager.cleanup_host()
         except Exception:
             LOG.exception("Error during %s cleanup_host", self.binary)
-        super().stop(graceful)
+        # Not graceful for the thread group: it holds only the heartbeat
+        # and periodic loops, which never end by themselves.
+        super().stop(graceful=False)
+
+    def _wake_listener(self) -> None:
+        """Cast a ping to this server's own queue.
+
+        oslo.messaging's RabbitMQ listener notices a stop only when its
+        wait for a message ends, after up to 5 s when idle; a message
+        ends it at once. The ping is answered by nobody (a cast), and one
+        left in the queue is a no-op for the next start.
+        """
+        try:
+            baserpc.BaseAPI(self.conf, self.transport, self.topic).client\
+                .prepare(server=self.host, retry=0)\
+                .cast(self._context(), "ping", arg="stop")
+        except Exception as exc:
+            LOG.debug("Could not wake the RPC listener of %s: %s",
+                      self.binary, exc)
 
     def reset(self) -> None:
         self.manager.reset()
@@ -255,12 +302,14 @@ class WSGIService(_ServiceRecord, os_service.Service):
     def start(self) -> None:
         self.db.reset_after_fork()
         self._register()
-        self.servicegroup_api.join(self)
         self.server.start()
+        # Last, as for an RPC service: up as soon as it answers.
+        self.servicegroup_api.join(self)
 
     def stop(self, graceful: bool = True) -> None:
         self.server.stop()
-        super().stop(graceful)
+        # The thread group holds only the heartbeat loop: abandon it.
+        super().stop(graceful=False)
 
     def wait(self) -> None:
         self.server.wait()
@@ -297,13 +346,41 @@ def _import_manager(manager: str, binary: str) -> type:
                                            reason=exc) from exc
 
 
+class _ServiceLauncher(os_service.ServiceLauncher):
+    """oslo.service's ServiceLauncher, with SIGINT stopping gracefully.
+
+    oslo.service treats SIGINT as "exit at once, status 1", but SIGINT is
+    what a terminal's Ctrl-C sends to ``minova-all`` (``make run``), and
+    an operator expects it to stop like SIGTERM does. The handlers are
+    chosen in ``handle_signal``, the launcher's own hook for that (run
+    again before every wait), so nothing inside oslo.service is patched.
+    The graceful stop restores the default handlers, so a second Ctrl-C
+    ends the process at once.
+    """
+
+    def handle_signal(self) -> None:
+        # The same handlers as oslo.service's but for SIGINT (add_handler
+        # appends, and there is no way to drop just one).
+        self.signal_handler.clear()
+        self.signal_handler.add_handler("SIGTERM", self._graceful_shutdown)
+        self.signal_handler.add_handler("SIGINT", self._interrupted)
+        self.signal_handler.add_handler("SIGHUP", self._reload_service)
+        self.signal_handler.add_handler("SIGALRM", self._on_timeout_exit)
+
+    def _interrupted(self, *args: Any) -> None:
+        LOG.info("Caught SIGINT, stopping gracefully; interrupt again to "
+                 "exit at once.")
+        self._graceful_shutdown(*args)
+
+
 def launch(conf: cfg.ConfigOpts, services: list[tuple[Any, int]]) -> Any:
     """Launch ``(service, workers)`` pairs; once per process.
 
     All in this process (ServiceLauncher) when every service has one
     worker, else a ProcessLauncher that forks and supervises workers and
-    respawns one that dies. SIGTERM/SIGINT stop gracefully; SIGHUP reloads
-    the mutable options and calls each service's ``reset``.
+    respawns one that dies. SIGTERM stops gracefully, and so does SIGINT
+    with one worker each (``minova-all``; a second one exits at once);
+    SIGHUP reloads the mutable options and calls each service's ``reset``.
     """
     global _launcher
     if _launcher is not None:
@@ -312,8 +389,7 @@ def launch(conf: cfg.ConfigOpts, services: list[tuple[Any, int]]) -> Any:
         _launcher = os_service.ProcessLauncher(conf,
                                                restart_method="mutate")
     else:
-        _launcher = os_service.ServiceLauncher(conf,
-                                               restart_method="mutate")
+        _launcher = _ServiceLauncher(conf, restart_method="mutate")
     for service, workers in services:
         _launcher.launch_service(service, workers=workers)
     return _launcher

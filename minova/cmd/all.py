@@ -4,7 +4,8 @@ Defaults (a config file or the command line still override them): the
 in-process RPC transport (``inproc://``, see
 ``minova.messaging.inproc``), SQLite under ``state_path``, the compute API on
 127.0.0.1:8774 and metadata on 127.0.0.1:8775, one worker each. The schema
-is created or upgraded at start.
+is created or upgraded at start. It locks ``state_path``: one minova-all per
+state directory.
 """
 
 from __future__ import annotations
@@ -69,6 +70,40 @@ class BuiltAtStart(os_service.Service):
             self.service.reset()
 
 
+class InOrder(os_service.Service):
+    """The services of minova-all as one launched service: started one
+    after the other in the given order, stopped in the reverse one.
+
+    Launched separately, each would start in a green thread of its own,
+    and the APIs could answer before the compute had registered: a boot
+    in that moment found no compute up (NoValidHost). In order, the API
+    answering means the whole cloud is up; and at stop the APIs stop
+    accepting first, the conductor goes last.
+    """
+
+    def __init__(self, services: list) -> None:
+        super().__init__()
+        self.services = services
+
+    def start(self) -> None:
+        for server in self.services:
+            server.start()
+
+    def stop(self, graceful: bool = True) -> None:
+        for server in reversed(self.services):
+            server.stop(graceful)
+        super().stop(graceful)
+
+    def wait(self) -> None:
+        for server in reversed(self.services):
+            server.wait()
+        super().wait()
+
+    def reset(self) -> None:
+        for server in self.services:
+            server.reset()
+
+
 def build_services(conf: cfg.ConfigOpts, transport: object,
                    db: object) -> list:
     """The services minova-all runs, in start order: conductor, scheduler,
@@ -92,12 +127,33 @@ def build_services(conf: cfg.ConfigOpts, transport: object,
     return [conductor, scheduler, compute, *apis]
 
 
+DESCRIPTION = (
+    "Run a whole minova cloud in one process: conductor, scheduler, one "
+    "fake compute host, and the compute API (127.0.0.1:8774) and metadata "
+    "API (127.0.0.1:8775), on in-process RPC and SQLite under state_path. "
+    "One minova-all per state_path (it locks it). SIGTERM or Ctrl-C stop "
+    "it gracefully; a second Ctrl-C exits at once. " + common.CONFIG_HINT)
+
+CLI_OPTIONS = ((None, "host"), (None, "state_path"),
+               (None, "osapi_compute_listen"),
+               (None, "osapi_compute_listen_port"),
+               (None, "metadata_listen_port"), (None, "enabled_apis"),
+               ("database", "connection"))
+
+
 def main() -> None:
+    common.run(_main)
+
+
+def _main() -> None:
     set_embedded_defaults(cfg.CONF)
-    conf = common.init()
+    conf = common.init(description=DESCRIPTION, cli_options=CLI_OPTIONS)
+    # Held until the process exits (it is referenced until wait returns).
+    lock = common.state_lock(conf)
     transport, db = common.transport_and_db(conf)
     migration.db_sync(db)
     db_flavors.ensure_defaults(db)
     services = build_services(conf, transport, db)
-    service.launch(conf, [(server, 1) for server in services])
+    service.launch(conf, [(InOrder(services), 1)])
     service.wait()
+    lock.release()

@@ -5,14 +5,27 @@ the conductor at start."""
 from minova import rpc
 from minova import service
 from minova.cmd import common
-from minova.db import api as db_api
+
+DESCRIPTION = (
+    "Run the instances of one compute host ([DEFAULT] host) through its "
+    "virt driver ([compute] compute_driver), reporting its resources; it "
+    "reaches the database only through minova-conductor, over [DEFAULT] "
+    "transport_url, and waits for a conductor at start. "
+    + common.CONFIG_HINT)
+
+CLI_OPTIONS = ((None, "host"), ("compute", "compute_driver"))
 
 
 def main() -> None:
-    conf = common.init()
+    common.run(_main)
+
+
+def _main() -> None:
+    conf = common.init(description=DESCRIPTION, cli_options=CLI_OPTIONS)
     transport = rpc.get_transport(conf)
+    common.check_broker(conf)
     db_allowed = conf.conductor.use_local
-    db = db_api.Database.from_conf(conf) if db_allowed else None
+    db = common.database(conf) if db_allowed else None
     server = service.Service.create(conf, transport,
                                     binary="minova-compute",
                                     topic=conf.compute.topic,

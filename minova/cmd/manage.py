@@ -24,6 +24,13 @@ from minova.db import flavors as db_flavors
 from minova.db import migration
 from minova.objects import service as service_obj
 
+DESCRIPTION = (
+    "Administer a minova deployment: create or upgrade the database schema "
+    "of [database] connection (db sync, db version), list or delete "
+    "service records (service list, service delete ID), print the version. "
+    "Options come from the config file (--config-file), as for the "
+    "services.")
+
 
 def _db(conf: cfg.ConfigOpts) -> db_api.Database:
     return db_api.Database.from_conf(conf)
@@ -96,5 +103,6 @@ def main(argv: list[str] | None = None) -> int:
     conf = cfg.CONF
     conf.register_cli_opt(cfg.SubCommandOpt(
         "category", title="Commands", handler=_add_parsers))
-    config.parse_args(conf, argv if argv is not None else sys.argv)
+    config.parse_args(conf, argv if argv is not None else sys.argv,
+                      description=DESCRIPTION)
     return conf.category.func(conf)

@@ -99,7 +99,10 @@ class ComputeManager(manager.Manager):
             except Exception:
                 LOG.exception("Could not recover instance %s at start",
                               instance.uuid)
-        self.rt.sync_instances(instances)
+        # Builds failed above left this host (host None): they use
+        # nothing here any more.
+        self.rt.sync_instances([inst for inst in instances
+                                if inst.host == self.host])
         self.rt.update(ctxt)
         self._last_full_update = time.monotonic()
         LOG.info("Compute %s has %d instance(s)", self.host, len(instances))
@@ -108,8 +111,10 @@ class ComputeManager(manager.Manager):
         self._report_soon()
 
     def cleanup_host(self) -> None:
+        # Killed, not awaited: a report in flight to a conductor that is
+        # gone would hold the stop up to rpc_response_timeout.
         if self._reporter is not None:
-            self._reporter.cancel()
+            self._reporter.kill()
             self._reporter = None
 
     def _init_instance(self, ctxt: Any, instance: Any) -> None:

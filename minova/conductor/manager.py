@@ -5,9 +5,12 @@ from __future__ import annotations
 import copy
 import datetime
 import logging
+import time
 from typing import Any
 
 import oslo_messaging as messaging
+from oslo_service import periodic_task
+from oslo_utils import timeutils
 from oslo_utils import uuidutils
 from oslo_versionedobjects import base as ovo_base
 
@@ -43,10 +46,25 @@ class ConductorManager(manager.Manager):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.additional_endpoints.extend(self._task_endpoints())
+        self.compute_task = ComputeTaskManager(self.conf, self.transport,
+                                               self.host)
+        self.additional_endpoints.append(self.compute_task)
+        self._last_stale_check = 0.0
 
-    def _task_endpoints(self) -> list:
-        return [ComputeTaskManager(self.conf, self.transport, self.host)]
+    @periodic_task.periodic_task(spacing=1, run_immediately=True)
+    def heal_stale_builds(self, context: Any) -> None:
+        """Boots left in BUILD with no host for ``[conductor]
+        build_timeout`` seconds: rescheduled once, then failed.
+
+        Runs at start (the first periodic run) and every build_timeout / 5
+        seconds, at most 60.
+        """
+        timeout = self.conf.conductor.build_timeout
+        if not timeout or (time.monotonic() - self._last_stale_check
+                           < min(max(timeout / 5, 1), 60)):
+            return
+        self._last_stale_check = time.monotonic()
+        self.compute_task.heal_stale_builds(context, timeout)
 
     @messaging.expected_exceptions(exception.HostBinaryNotFound)
     def service_get_by_host_and_binary(self, context: Any, host: str,
@@ -185,6 +203,89 @@ class ComputeTaskManager:
                 filter_properties={
                     "availability_zone": selection["availability_zone"]},
                 requested_networks=requested_networks)
+
+    def heal_stale_builds(self, context: Any, timeout: int) -> None:
+        """Find boots in BUILD/scheduling whose last change is older than
+        ``timeout`` and act on each: a fresh build request if it was never
+        rescheduled, else ERROR with a fault.
+
+        Only instances still waiting for a host are touched (a compute
+        sets host and task spawning in one compare-and-swap save), and
+        every save here expects task_state scheduling, so a build that
+        lands meanwhile wins. A reschedule racing the original request (a
+        message that was only late) is safe too: only one compute's
+        swap from scheduling to spawning succeeds.
+        """
+        now = timeutils.utcnow()
+        stale = [
+            instance for instance in instance_obj.InstanceList.get_by_filters(
+                context, {"vm_state": vm_states.BUILDING,
+                          "task_state": task_states.SCHEDULING},
+                sort_keys=["created_at"], sort_dirs=["asc"])
+            if instance.host is None
+            and _age(instance.updated_at or instance.created_at, now)
+            > timeout]
+        for instance in stale:
+            # The save that marks the reschedule moves updated_at, so an
+            # instance seen again had its second chance: one that is
+            # 2 * timeout old fails instead.
+            if _age(instance.created_at, now) > 2 * timeout:
+                LOG.warning("Instance %s has waited for a host for more "
+                            "than %d s; putting it in ERROR.",
+                            instance.uuid, 2 * timeout)
+                _set_error_with_fault(context, instance, BuildTimedOut(
+                    timeout=timeout, outcome="failed"))
+                continue
+            self._reschedule(context, instance, timeout)
+
+    def _reschedule(self, context: Any, instance: Any,
+                    timeout: int) -> None:
+        instance.task_state = task_states.SCHEDULING
+        try:
+            instance.save(expected_task_state=[task_states.SCHEDULING])
+        except (exception.InstanceNotFound,
+                exception.UnexpectedTaskStateError):
+            return  # deleted or built meanwhile: nothing to heal
+        LOG.warning("Instance %s: %s; asking the scheduler again.",
+                    instance.uuid, BuildTimedOut(
+                        timeout=timeout,
+                        outcome="rescheduled").format_message())
+        flavor = instance.flavor
+        request_spec = {
+            "instance_uuids": [instance.uuid],
+            "num_instances": 1,
+            "flavor": {
+                "flavorid": flavor.flavorid if flavor else None,
+                "memory_mb": instance.memory_mb, "vcpus": instance.vcpus,
+                "root_gb": instance.root_gb,
+                "ephemeral_gb": instance.ephemeral_gb,
+                "swap": flavor.swap if flavor else 0},
+            "image_ref": instance.image_ref,
+            "availability_zone": instance.availability_zone,
+            "project_id": instance.project_id,
+            "user_id": instance.user_id,
+        }
+        try:
+            self.build_instances(context, [instance], request_spec)
+        except Exception as exc:
+            # Not scheduled (the scheduler gone, say): the next check
+            # fails it once it is 2 * timeout old.
+            LOG.warning("Could not reschedule instance %s: %s",
+                        instance.uuid, _message(exc))
+
+
+def _age(when: Any, now: datetime.datetime) -> float:
+    if when is None:
+        return 0.0
+    return timeutils.delta_seconds(timeutils.normalize_time(when), now)
+
+
+class BuildTimedOut(exception.MinovaException):
+    """The fault of a boot nobody finished (a conductor-internal reason,
+    never raised across RPC)."""
+
+    msg_fmt = ("Build did not complete within %(timeout)s s (the service "
+               "handling it stopped); %(outcome)s")
 
 
 def _message(exc: Exception) -> str:

@@ -20,6 +20,16 @@ conductor_opts = [
                min=1,
                help="Worker processes for minova-conductor. Default: the "
                     "number of CPUs."),
+    cfg.IntOpt("build_timeout",
+               default=300, min=0,
+               help="Seconds a boot may stay in BUILD without a compute "
+                    "host before the conductor acts: the service that "
+                    "had it stopped (a crash, a kill, a lost message). "
+                    "It asks the scheduler again once; a boot still "
+                    "without a host another build_timeout later goes to "
+                    "ERROR with a fault saying why. Checked at start and "
+                    "every build_timeout / 5 seconds (at most 60). 0 "
+                    "turns the check off."),
 ]
 
 

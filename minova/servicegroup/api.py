@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import eventlet
 from oslo_config import cfg
 from oslo_utils import timeutils
 
@@ -37,17 +38,29 @@ class DbDriver:
         self.conf = conf
 
     def join(self, service: Any) -> None:
+        """Report now, then every ``report_interval`` in a green thread of
+        ``service.tg``, which the service kills at stop.
+
+        Not an oslo.service timer: stopping one waits for the report in
+        progress, up to rpc_response_timeout when the conductor or the
+        broker is gone, and a stop is to be prompt.
+        """
         LOG.debug("%s on %s joins the servicegroup, reporting every %s s",
                   service.binary, service.host, service.report_interval)
+        self._report_state(service)
         if service.report_interval:
-            service.tg.add_timer_args(service.report_interval,
-                                      self._report_state, args=[service],
-                                      initial_delay=service.report_interval,
-                                      stop_on_exception=False)
+            service.tg.add_thread(self._report_forever, service)
+
+    def _report_forever(self, service: Any) -> None:
+        while True:
+            eventlet.sleep(service.report_interval)
+            self._report_state(service)
 
     def _report_state(self, service: Any) -> None:
         """One heartbeat; never raises, so the timer keeps going."""
         ctxt = minova_context.get_admin_context(db=service.db)
+        LOG.debug("Reporting the state of %s on %s", service.binary,
+                  service.host)
         try:
             service.service_ref = service.conductor_api.service_heartbeat(
                 ctxt, service.service_ref.id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import logging
 import sys
+import time
 
 import eventlet
 import pytest
@@ -248,3 +249,59 @@ def test_stop_lets_in_flight_calls_finish(conf, transport, db, launched):
     release.send()
     stopper.wait()
     assert call.wait() == "done"
+
+
+def test_restarted_service_is_up_at_once(conf, transport, db, launched,
+                                         admin_context):
+    """A restart after a stop longer than service_down_time: up as soon
+    as start returns, not one report_interval later."""
+    conf.set_override("service_down_time", 5)
+    group = servicegroup.API(conf)
+    first = service.Service.create(
+        conf, transport, binary="minova-conductor", topic="conductor",
+        manager=conf.conductor.manager, db=db, report_interval=60,
+        periodic_enable=False)
+    first.start()
+    first.stop()
+    first.wait()
+    # As if it had been stopped for longer than service_down_time.
+    row = service_obj.Service.get_by_id(admin_context, first.service_ref.id)
+    row.updated_at = timeutils.utcnow() - datetime.timedelta(seconds=10)
+    row.save()
+    assert not group.is_up(service_obj.Service.get_by_id(admin_context,
+                                                         row.id))
+    second = service.Service.create(
+        conf, transport, binary="minova-conductor", topic="conductor",
+        manager=conf.conductor.manager, db=db, report_interval=60,
+        periodic_enable=False)
+    second.start()
+    launched.append(second)
+    assert group.is_up(service_obj.Service.get_by_id(admin_context,
+                                                     row.id))
+
+
+def test_stop_abandons_a_heartbeat_the_conductor_never_answers(
+        conf, transport, conductor, launched):
+    """The conductor gone, a heartbeat waits for rpc_response_timeout;
+    stopping the service does not wait for it."""
+    conf.set_override("rpc_response_timeout", 30)
+    server = service.Service.create(
+        conf, transport, host="remote-host", binary="minova-compute",
+        topic="compute", manager=conf.compute.manager, db_allowed=False,
+        report_interval=1)
+    server.start()
+    conductor.stop()
+    conductor.wait()
+    in_flight = eventlet.event.Event()
+    real = server.conductor_api.service_heartbeat
+
+    def heartbeat(*args, **kwargs):
+        in_flight.send()
+        return real(*args, **kwargs)
+
+    server.conductor_api.service_heartbeat = heartbeat
+    in_flight.wait()
+    started = time.monotonic()
+    server.stop()
+    server.wait()
+    assert time.monotonic() - started < 5

@@ -158,11 +158,14 @@ class Deployment:
         assert result.returncode == 0, result.stderr
         return result.stdout
 
-    def start(self, binary: str, host: str) -> Process:
-        """Start ``minova-<binary>`` as host ``host``."""
+    def start(self, binary: str, host: str, **options: Any) -> Process:
+        """Start ``minova-<binary>`` as host ``host``, with ``options``
+        ([DEFAULT] ones) for this process only."""
         name = "%s-%s" % (binary, host)
         own = self.workdir / ("%s.conf" % name)
-        own.write_text("[DEFAULT]\nhost = %s\n" % host)
+        options["host"] = host
+        own.write_text("[DEFAULT]\n" + "".join(
+            "%s = %s\n" % item for item in options.items()))
         argv = [os.path.join(BIN, "minova-%s" % binary),
                 "--config-file", str(self.config),
                 "--config-file", str(own)]
