@@ -15,6 +15,7 @@ from oslo_policy import _checks  # the check classes, for _PURE_CHECKS
 from oslo_policy import policy as oslo_policy
 
 from minova import exception
+from minova.identity import policies as identity_policies
 
 ADMIN = "rule:context_is_admin"
 ADMIN_OR_OWNER = "rule:context_is_admin or project_id:%(project_id)s"
@@ -117,7 +118,8 @@ _RESOURCE_RULES = [
 ]
 
 RULE_LISTS: list[list[oslo_policy.RuleDefault]] = [
-    _BASE_RULES, _API_RULES, _SERVER_RULES, _RESOURCE_RULES]
+    _BASE_RULES, _API_RULES, _SERVER_RULES, _RESOURCE_RULES,
+    identity_policies.RULES]
 
 
 def list_rules() -> list[oslo_policy.RuleDefault]:
