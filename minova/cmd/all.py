@@ -4,7 +4,12 @@ Defaults (a config file or the command line still override them): the
 in-process RPC transport (``inproc://``, see
 ``minova.messaging.inproc``), SQLite under ``state_path``, the compute API on
 127.0.0.1:8774 and metadata on 127.0.0.1:8775, one worker each. The schema
-is created or upgraded at start.
+is created or upgraded at start, identity bootstrapped (the admin and demo
+users, the catalog) and ``$state_path/clouds.yaml`` written. Tokens of
+minova's identity API are required, and noauth2 ``user:project`` tokens
+accepted too while the compute API listens on loopback only. Passwords
+are hashed at bcrypt cost 8 rather than 12: a local test cloud, where each
+client command authenticates once.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from minova.api import deps as api_deps
 from minova.cmd import common
 from minova.db import flavors as db_flavors
 from minova.db import migration
+from minova.identity import bootstrap
 
 EMBEDDED_DEFAULTS = {
     "transport_url": "inproc://",
@@ -36,6 +42,8 @@ def set_embedded_defaults(conf: cfg.ConfigOpts) -> None:
     for name, value in EMBEDDED_DEFAULTS.items():
         conf.set_default(name, value)
     conf.set_default("workers", 1, group="conductor")
+    conf.set_default("noauth2_on_loopback", True, group="api")
+    conf.set_default("password_hash_rounds", 8, group="identity")
 
 
 class BuiltAtStart(os_service.Service):
@@ -99,5 +107,9 @@ def main() -> None:
     migration.db_sync(db)
     db_flavors.ensure_defaults(db)
     services = build_services(conf, transport, db)
+    # After the APIs bound their sockets: the catalog names their ports.
+    bootstrap.first_start(conf, db, ports={
+        server.name: server.port for server in services
+        if isinstance(server, service.WSGIService)})
     service.launch(conf, [(server, 1) for server in services])
     service.wait()

@@ -183,3 +183,33 @@ def write_clouds_yaml(conf: cfg.ConfigOpts, path: str,
         yaml.safe_dump(document, handle, default_flow_style=False,
                        sort_keys=False)
     os.replace(tmp, path)
+
+
+def first_start(conf: cfg.ConfigOpts, db: db_api.Database,
+                ports: dict[str, int] | None = None) -> str:
+    """minova-all's bootstrap: passwords from ``[identity]`` options, else
+    from the clouds.yaml written before, else generated once; then
+    clouds.yaml written again (the catalog's URLs may have changed).
+    Returns its path."""
+    path = clouds_path(conf)
+    known = read_passwords(path)
+    admin = conf.identity.bootstrap_username
+    passwords_by_cloud = {}
+    for cloud, user, configured in (
+            (CLOUD, admin, conf.identity.bootstrap_password),
+            (DEMO_CLOUD, DEMO, conf.identity.demo_password)):
+        password = configured or known.get(cloud)
+        if password is None and not user_exists(db, user):
+            password = generate_password()
+        if password is None:
+            LOG.warning("clouds.yaml gets no password for the user %s, who "
+                        "exists from before: set it in its '%s' cloud or "
+                        "in [identity] options.", user, cloud)
+        passwords_by_cloud[cloud] = password
+    bootstrap(conf, db, passwords_by_cloud[CLOUD],
+              passwords_by_cloud[DEMO_CLOUD], ports)
+    write_clouds_yaml(conf, path, passwords_by_cloud[CLOUD],
+                      passwords_by_cloud[DEMO_CLOUD], ports)
+    LOG.info("Wrote %s: export OS_CLIENT_CONFIG_FILE=%s; openstack "
+             "--os-cloud %s server list", path, path, CLOUD)
+    return path
