@@ -7,6 +7,7 @@ services and endpoints.
 from __future__ import annotations
 
 import datetime
+import math
 import time
 import uuid
 from typing import Any
@@ -41,7 +42,8 @@ def revoke(session: orm.Session, *, audit_id: str | None = None,
     when = time.time() if issued_before is None else issued_before
     session.execute(sa.insert(_EVENTS).values(
         audit_id=audit_id, user_id=user_id, project_id=project_id,
-        issued_before=int(when * 1_000_000),
+        # Rounded up: a token issued at exactly ``when`` is revoked too.
+        issued_before=math.ceil(when * 1_000_000),
         revoked_at=timeutils.utcnow()))
     bump_generation(session)
 

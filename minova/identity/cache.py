@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import logging
+import math
 import time
 from collections.abc import Callable
 from typing import Any
@@ -47,19 +48,22 @@ class Snapshot:
     role_ids: dict[str, str]                        # name -> id
     # (user, project) -> role names, implied roles included
     roles: dict[tuple[str, str], frozenset[str]]
-    by_audit: dict[str, float]                      # audit id -> issued_before
-    by_user: dict[str, float]
-    by_project: dict[str, float]
+    # audit id / user / project -> issued_before, in microseconds
+    by_audit: dict[str, int]
+    by_user: dict[str, int]
+    by_project: dict[str, int]
     app_creds: dict[str, AppCred]
     catalog: list[dict]
 
     def revoked(self, user_id: str, project_id: str | None,
                 audit_ids: list[str], issued_at: float) -> bool:
-        if issued_at <= self.by_user.get(user_id, -1.0):
+        # In whole microseconds, as the events are stored (rounded up).
+        issued = math.floor(issued_at * 1_000_000)
+        if issued <= self.by_user.get(user_id, -1):
             return True
-        if project_id and issued_at <= self.by_project.get(project_id, -1.0):
+        if project_id and issued <= self.by_project.get(project_id, -1):
             return True
-        return any(issued_at <= self.by_audit.get(audit_id, -1.0)
+        return any(issued <= self.by_audit.get(audit_id, -1)
                    for audit_id in audit_ids)
 
 
@@ -83,12 +87,12 @@ def expand_roles(names: set[str],
     return frozenset(result)
 
 
-def _latest(events: list, index: int) -> dict[str, float]:
-    latest: dict[str, float] = {}
+def _latest(events: list, index: int) -> dict[str, int]:
+    latest: dict[str, int] = {}
     for event in events:
         key = event[index]
         if key and not any(event[i] for i in range(3) if i != index):
-            latest[key] = max(latest.get(key, -1.0), event[3] / 1e6)
+            latest[key] = max(latest.get(key, -1), event[3])
     return latest
 
 

@@ -119,8 +119,10 @@ class Identity:
                 return domain.id
         raise exception.Unauthorized()
 
-    def _scope(self, user: Any, scope: dict | None) -> str | None:
-        if not scope:
+    def _scope(self, user: Any, scope: dict | str | None) -> str | None:
+        if scope == "unscoped":
+            return None
+        if not isinstance(scope, dict) or not scope:
             # Keystone scopes to the default project when the user has a
             # role there, and issues an unscoped token otherwise.
             project_id = user.default_project_id

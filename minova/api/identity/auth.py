@@ -56,10 +56,7 @@ def _respond(req: wsgi_util.APIRequest, sealed: str, token: tokens.Token,
 
 def issue(req: wsgi_util.APIRequest) -> Any:
     body = req.validated(schemas.AUTH)
-    auth = body["auth"]
-    if auth.get("scope") == "unscoped":
-        auth = {**auth, "scope": None}
-    sealed, token = common.identity(req).authenticate(auth)
+    sealed, token = common.identity(req).authenticate(body["auth"])
     return _respond(req, sealed, token, 201)
 
 
