@@ -93,6 +93,7 @@ class TokenProvider:
               project_id: str | None, *, expires_at: float | None = None,
               parent_audit_id: str | None = None,
               app_cred_id: str | None = None) -> tuple[str, Token]:
+        self.cache.get()  # refreshes the keys too, when due
         now = time.time()
         token = Token(
             user_id=user_id, methods=methods, project_id=project_id,

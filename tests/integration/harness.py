@@ -130,7 +130,8 @@ class Deployment:
         options.update(extra)
         lines = ["[DEFAULT]"]
         lines += ["%s = %s" % item for item in options.items()]
-        lines += ["", "[conductor]", "workers = 1",
+        lines += ["", "[api]", "auth_strategy = noauth2",
+                  "", "[conductor]", "workers = 1",
                   "", "[compute]", "update_resources_interval = 2",
                   "", "[database]", "connection = %s" % self.db_url,
                   # Reconnect fast after the broker drops us.
