@@ -16,6 +16,7 @@ import os
 import secrets
 import tempfile
 import uuid
+from collections.abc import Callable
 
 import yaml
 from oslo_config import cfg
@@ -41,6 +42,14 @@ DEMO_CLOUD = "minova-demo"
 @dataclasses.dataclass
 class Result:
     created: list[str] = dataclasses.field(default_factory=list)
+
+
+# More bootstrap, run after the identity part by every bootstrap:
+# ``step(conf, db, result)``, idempotent, appending what it made to
+# ``result.created``. Another API part registers its own here (the
+# network API: the private and public networks), as it adds its catalog
+# entry to ``catalog.APIS``.
+STEPS: list[Callable[[cfg.ConfigOpts, db_api.Database, Result], None]] = []
 
 
 def new_id() -> str:
@@ -119,6 +128,8 @@ def bootstrap(conf: cfg.ConfigOpts, db: db_api.Database,
                 dict.fromkeys(catalog.INTERFACES, url),
                 conf.identity.region):
             result.created.append("catalog %s at %s" % (api.type, url))
+    for step in STEPS:
+        step(conf, db, result)
     if result.created:
         LOG.info("Bootstrap created or corrected: %s.",
                  ", ".join(result.created))
