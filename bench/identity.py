@@ -76,7 +76,9 @@ def _start(procs: _common.Processes, tmp: str) -> tuple:
 
 def _auth_body(tmp: str) -> dict:
     with open(os.path.join(tmp, 'clouds.yaml')) as handle:
-        auth = yaml.safe_load(handle)['clouds']['minova']['auth']
+        # The demo member: the noauth2 token it is compared with is a
+        # member too (an admin's flavor list is another query).
+        auth = yaml.safe_load(handle)['clouds']['minova-demo']['auth']
     return {'auth': {
         'identity': {'methods': ['password'], 'password': {'user': {
             'name': auth['username'], 'password': auth['password'],

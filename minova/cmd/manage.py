@@ -78,18 +78,25 @@ def service_delete(conf: cfg.ConfigOpts) -> int:
     return 0
 
 
+# command line argument, [identity] option, help
 _BOOTSTRAP_OVERRIDES = (
-    ("bootstrap_username", "bootstrap_username"),
-    ("bootstrap_project_name", "bootstrap_project_name"),
-    ("bootstrap_password", "bootstrap_password"),
-    ("demo_password", "demo_password"),
-    ("bootstrap_region_id", "region"),
-    ("bootstrap_public_url", "public_endpoint"),
+    ("bootstrap_username", "bootstrap_username", "the admin user's name"),
+    ("bootstrap_project_name", "bootstrap_project_name",
+     "the admin project's name"),
+    ("bootstrap_password", "bootstrap_password",
+     "the admin's password, if bootstrap creates the user"),
+    ("demo_password", "demo_password",
+     "the demo user's password, if bootstrap creates the user"),
+    ("bootstrap_region_id", "region", "the catalog's region"),
+    ("bootstrap_public_url", "public_endpoint",
+     "base URL of the APIs on the compute API's port, e.g. "
+     "http://cloud.example.org:8774 (the catalog adds /identity, "
+     "/compute/v2.1, ...)"),
 )
 
 
 def identity_bootstrap(conf: cfg.ConfigOpts) -> int:
-    for argument, option in _BOOTSTRAP_OVERRIDES:
+    for argument, option, _help in _BOOTSTRAP_OVERRIDES:
         value = getattr(conf.category, argument)
         if value:
             conf.set_override(option, value, group="identity")
@@ -156,8 +163,8 @@ def _add_parsers(subparsers: Any) -> None:
     boot = subparsers.add_parser(
         "bootstrap", help="Identity: default domain, roles, admin and demo "
                           "users and projects, Fernet keys, the catalog")
-    for argument, _option in _BOOTSTRAP_OVERRIDES:
-        boot.add_argument("--" + argument.replace("_", "-"))
+    for argument, _option, text in _BOOTSTRAP_OVERRIDES:
+        boot.add_argument("--" + argument.replace("_", "-"), help=text)
     boot.add_argument("--clouds-yaml",
                       help="Also write a clouds.yaml for the users here.")
     boot.set_defaults(func=identity_bootstrap)
