@@ -29,6 +29,7 @@ import argparse
 import http.client
 import json
 import os
+import re
 import shutil
 import statistics
 import sys
@@ -72,6 +73,12 @@ def _start(procs: _common.Processes, tmp: str) -> tuple:
     _common.wait_for(lambda: procs.alive(child) and _flavors_ok(port), 60,
                      'minova-all to list flavors', interval=0.01)
     return port, child, time.monotonic() - start
+
+
+def _bootstrap_seconds(tmp: str) -> float:
+    with open(os.path.join(tmp, 'minova-all.log')) as log:
+        found = re.search(r'bootstrap took ([\d.]+) s', log.read())
+    return float(found.group(1))
 
 
 def _auth_body(tmp: str) -> dict:
@@ -134,6 +141,55 @@ def _in_process_validate_rate(tmp: str, token: str,
     return _rate(lambda: identity.validate(token), duration)
 
 
+def _in_process_flavors(tmp: str, token: str, rounds: int,
+                        calls: int = 300) -> dict:
+    """``GET /v2.1/flavors`` through the loaded paste app, no HTTP:
+    process CPU seconds per request with the minova token and with a
+    noauth2 token, batches alternating. Less moved by a busy machine
+    than the HTTP rates (no client, no scheduling of two processes)."""
+    import webob
+    from oslo_config import cfg
+
+    from minova import config
+    from minova import rpc
+    from minova import service
+    from minova import wsgi
+    from minova.api import deps as api_deps
+    from minova.db import api as db_api
+
+    conf = cfg.CONF
+    config.register(conf)
+    conf(['--config-file', os.path.join(tmp, 'minova.conf')],
+         project='minova')
+    conf.set_override('transport_url', 'fake://')
+    conf.set_override('noauth2_on_loopback', True, group='api')
+    conf.set_override('osapi_compute_listen', '127.0.0.1')
+    db = db_api.Database.from_conf(conf)
+    deps = api_deps.build(conf, rpc.get_transport(conf), db)
+    app = service._EnvironInjector(
+        wsgi.Loader(conf).load_app('osapi_compute'), deps.environ())
+    tokens = {'minova token': token, 'noauth2': 'bench:bench'}
+    cpu: dict = {name: [] for name in tokens}
+    for _round in range(rounds + 1):
+        for name, sealed in tokens.items():
+            start = time.process_time()
+            for _ in range(calls):
+                response = webob.Request.blank(
+                    '/v2.1/flavors',
+                    headers={'X-Auth-Token': sealed}).get_response(app)
+                if response.status_int != 200:
+                    raise RuntimeError(f'{name}: {response.status}')
+            if _round:  # the first round warms up
+                cpu[name].append((time.process_time() - start) / calls)
+    conf.reset()
+    result = {name: round(statistics.median(values) * 1e6, 1)
+              for name, values in cpu.items()}
+    result['paired_ratio'] = round(statistics.median(
+        n / m for m, n in zip(cpu['minova token'], cpu['noauth2'],
+                              strict=True)), 3)
+    return result
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--runs', type=int, default=1)
@@ -150,7 +206,7 @@ def main() -> None:
               'slower pure-Python client', file=sys.stderr)
         args.python_client = True
     load = api._python_client if args.python_client else api._wrk
-    results: dict = {'start_s': [], 'issue_per_s': [],
+    results: dict = {'start_s': [], 'bootstrap_s': [], 'issue_per_s': [],
                      'validate_http_per_s': [],
                      'validate_in_process_per_s': []}
     flavors: dict = {}
@@ -159,6 +215,7 @@ def main() -> None:
         with _common.Processes() as procs:
             port, _child, started = _start(procs, tmp)
             results['start_s'].append(started)
+            results['bootstrap_s'].append(_bootstrap_seconds(tmp))
             body = json.dumps(_auth_body(tmp)).encode()
             conn = http.client.HTTPConnection('127.0.0.1', port, timeout=30)
             token = _issue(conn, body)
@@ -169,6 +226,7 @@ def main() -> None:
             conn.close()
             results['validate_in_process_per_s'].append(
                 _in_process_validate_rate(tmp, token, args.duration))
+            in_process = _in_process_flavors(tmp, token, args.rounds)
             for headers in ({'X-Auth-Token': token},
                             {'X-Auth-Token': 'bench:bench'}):
                 load(port, '/v2.1/flavors', headers, 4, 1)  # warm up
@@ -182,7 +240,7 @@ def main() -> None:
                         flavors.setdefault((name, concurrency),
                                            []).append(rate)
         print(f'run {run + 1}/{args.runs}: start {started:.2f} s, '
-              + ', '.join(f'{k} {v[-1]:.1f}' for k, v in results.items()
+              + ', '.join(f'{k} {v[-1]:.2f}' for k, v in results.items()
                           if k != 'start_s'), flush=True)
         shutil.rmtree(tmp, ignore_errors=True)
     summary = {name: _common.summary(values)
@@ -195,6 +253,9 @@ def main() -> None:
             'noauth2': _common.summary(noauth),
             'paired_ratio': round(statistics.median(
                 m / n for m, n in zip(minova, noauth, strict=True)), 3)}
+    # CPU microseconds per request; paired_ratio: noauth2 / minova token
+    # (below 1: the token costs more), of the last run.
+    summary['flavors in process, CPU us/request'] = in_process
     print(json.dumps({'benchmark': 'identity', 'runs': args.runs,
                       'rounds': args.rounds,
                       'duration_s': args.duration,

@@ -15,6 +15,7 @@ import logging
 import os
 import secrets
 import tempfile
+import time
 import uuid
 from collections.abc import Callable
 
@@ -202,6 +203,7 @@ def first_start(conf: cfg.ConfigOpts, db: db_api.Database,
     from the clouds.yaml written before, else generated once; then
     clouds.yaml written again (the catalog's URLs may have changed).
     Returns its path."""
+    started = time.monotonic()
     path = clouds_path(conf)
     known = read_passwords(path)
     admin = conf.identity.bootstrap_username
@@ -221,6 +223,7 @@ def first_start(conf: cfg.ConfigOpts, db: db_api.Database,
               passwords_by_cloud[DEMO_CLOUD], ports)
     write_clouds_yaml(conf, path, passwords_by_cloud[CLOUD],
                       passwords_by_cloud[DEMO_CLOUD], ports)
-    LOG.info("Wrote %s: export OS_CLIENT_CONFIG_FILE=%s; openstack "
-             "--os-cloud %s server list", path, path, CLOUD)
+    LOG.info("Wrote %s (bootstrap took %.2f s): export "
+             "OS_CLIENT_CONFIG_FILE=%s; openstack --os-cloud %s server list",
+             path, time.monotonic() - started, path, CLOUD)
     return path

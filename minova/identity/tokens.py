@@ -23,6 +23,9 @@ from minova.identity import cache as identity_cache
 from minova.identity import fernet as fernet_keys
 
 _VERSION = 1
+# Decrypted payloads remembered per process: clients send one token many
+# times, and decryption is most of a validation (about 70 us of 95).
+_DECRYPTED_MAX = 4096
 
 
 def new_audit_id() -> str:
@@ -49,12 +52,13 @@ class Token:
                               self.app_cred_id])
 
     @classmethod
-    def unpack(cls, data: bytes) -> Token:
+    def unpack(cls, data: bytes) -> tuple:
+        """The payload's fields, to build a ``Token`` from."""
         values = msgpack.unpackb(data)
         if not isinstance(values, list) or len(values) != 8 or \
                 values[0] != _VERSION:
             raise ValueError("unknown token payload")
-        return cls(*values[1:])
+        return tuple(values[1:])
 
 
 def isotime(timestamp: float) -> str:
@@ -74,6 +78,9 @@ class TokenProvider:
         self.expiration = expiration
         self._crypto: fernet.MultiFernet | None = None
         self._keys_version: int | None = None
+        # sealed token -> payload fields; a payload is what the keys
+        # authenticated, so it stays true until the keys change.
+        self._decrypted: dict[str, tuple] = {}
         # A rotation on disk is picked up when the cache next refreshes.
         cache.listeners.append(self._reload_keys_if_changed)
 
@@ -82,6 +89,7 @@ class TokenProvider:
         if version != self._keys_version:
             self._crypto = self.keys.load()
             self._keys_version = version
+            self._decrypted = {}  # a removed key's tokens must fail
 
     @property
     def crypto(self) -> fernet.MultiFernet:
@@ -108,12 +116,13 @@ class TokenProvider:
         """The token with its roles now; ``Unauthorized`` if it is
         malformed, expired or revoked, or its user lost every role on its
         project. One message for all: a caller learns nothing more."""
-        try:
-            padded = sealed + "=" * (-len(sealed) % 4)
-            token = Token.unpack(self.crypto.decrypt(padded.encode("ascii")))
-        except (fernet.InvalidToken, ValueError, TypeError,
-                msgpack.UnpackException):
-            raise exception.Unauthorized() from None
+        fields = self._decrypted.get(sealed)
+        if fields is None:
+            fields = self._decrypt(sealed)
+            if len(self._decrypted) >= _DECRYPTED_MAX:
+                self._decrypted = {}
+            self._decrypted[sealed] = fields
+        token = Token(*fields)
         if token.expires_at <= time.time():
             raise exception.Unauthorized()
         snapshot = self.cache.get()
@@ -128,6 +137,14 @@ class TokenProvider:
                 raise exception.Unauthorized()
             token.roles = roles
         return token
+
+    def _decrypt(self, sealed: str) -> tuple:
+        try:
+            padded = sealed + "=" * (-len(sealed) % 4)
+            return Token.unpack(self.crypto.decrypt(padded.encode("ascii")))
+        except (fernet.InvalidToken, ValueError, TypeError,
+                msgpack.UnpackException):
+            raise exception.Unauthorized() from None
 
     @staticmethod
     def _delegated(snapshot: identity_cache.Snapshot, token: Token,

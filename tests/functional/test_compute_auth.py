@@ -4,6 +4,7 @@ API on a port of its own, and policy from the token's roles."""
 
 from __future__ import annotations
 
+import pytest
 import requests
 from keystoneauth1 import loading as ks_loading
 
@@ -63,15 +64,26 @@ def test_policy_follows_the_tokens_roles(identity_cloud):  # noqa: F811
                         timeout=10).status_code == 200
 
 
-def _keystone_authtoken(conf, auth_url):
-    # What a deployment writes in [keystone_authtoken]; registered here
-    # because keystonemiddleware registers them only when it starts.
+@pytest.fixture
+def authtoken_opts(conf):
+    """[keystone_authtoken] as a deployment writes it; registered here
+    because keystonemiddleware registers it only when it starts, and
+    removed after the test (the password plugin's auth_url is required:
+    left on the global conf, the next test could not parse its own)."""
     from keystonemiddleware.auth_token import _opts
 
-    for group, opts in _opts.list_opts():
-        conf.register_opts(opts, group=group)
-    conf.register_opts(ks_loading.get_auth_plugin_conf_options("password"),
-                       group="keystone_authtoken")
+    opts = [opt for _group, group_opts in _opts.list_opts()
+            for opt in group_opts]
+    opts += ks_loading.get_auth_plugin_conf_options("password")
+    opts += ks_loading.get_auth_common_conf_options()
+    conf.register_opts(opts, group="keystone_authtoken")
+    yield conf
+    conf.reset()
+    for opt in opts:
+        conf.unregister_opt(opt, group="keystone_authtoken")
+
+
+def _keystone_authtoken(conf, auth_url):
     for name, value in (("www_authenticate_uri", auth_url),
                         ("auth_url", auth_url), ("auth_type", "password"),
                         ("username", "admin"),
@@ -83,7 +95,7 @@ def _keystone_authtoken(conf, auth_url):
 
 
 def test_keystone_strategy_against_the_served_identity_api(
-        conf, transport, db, conductor, launched):
+        conf, transport, db, conductor, launched, authtoken_opts):
     conf.set_override("enabled_apis", ["osapi_compute", "identity"])
     identity = start_api(conf, transport, db, launched, name="identity")
     bootstrap.bootstrap(conf, db, ADMIN_PASSWORD, "demo-pw",
