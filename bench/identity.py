@@ -3,7 +3,9 @@ rates, and what validating a token adds to GET /v2.1/flavors.
 
 Each run starts ``minova-all`` on an empty state directory (SQLite,
 inproc://, bootstrap with bcrypt cost 8, clouds.yaml) and times it to the
-first 200 of ``GET /v2.1/flavors``; then, against that process:
+first 200 of ``GET /v2.1/flavors`` (and, apart, what bootstrap took, from
+its log line, and what importing ``minova.cmd.all`` takes in a fresh
+interpreter); then, against that process:
 
 - token issue: ``POST /identity/v3/auth/tokens`` (password, project
   scope) back to back on one connection;
@@ -32,6 +34,7 @@ import os
 import re
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -73,6 +76,14 @@ def _start(procs: _common.Processes, tmp: str) -> tuple:
     _common.wait_for(lambda: procs.alive(child) and _flavors_ok(port), 60,
                      'minova-all to list flavors', interval=0.01)
     return port, child, time.monotonic() - start
+
+
+def _import_seconds() -> float:
+    """What minova-all's start spends importing, measured alone."""
+    start = time.monotonic()
+    subprocess.run([sys.executable, '-c', 'import minova.cmd.all'],
+                   check=True, capture_output=True, timeout=120)
+    return time.monotonic() - start
 
 
 def _bootstrap_seconds(tmp: str) -> float:
@@ -206,7 +217,8 @@ def main() -> None:
               'slower pure-Python client', file=sys.stderr)
         args.python_client = True
     load = api._python_client if args.python_client else api._wrk
-    results: dict = {'start_s': [], 'bootstrap_s': [], 'issue_per_s': [],
+    results: dict = {'start_s': [], 'imports_s': [], 'bootstrap_s': [],
+                     'issue_per_s': [],
                      'validate_http_per_s': [],
                      'validate_in_process_per_s': []}
     flavors: dict = {}
@@ -216,6 +228,7 @@ def main() -> None:
             port, _child, started = _start(procs, tmp)
             results['start_s'].append(started)
             results['bootstrap_s'].append(_bootstrap_seconds(tmp))
+            results['imports_s'].append(_import_seconds())
             body = json.dumps(_auth_body(tmp)).encode()
             conn = http.client.HTTPConnection('127.0.0.1', port, timeout=30)
             token = _issue(conn, body)
