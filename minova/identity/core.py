@@ -46,7 +46,7 @@ class Identity:
         token and its payload with roles."""
         identity = auth["identity"]
         methods = identity["methods"]
-        expires_at = parent_audit = app_cred_id = None
+        expires_at = parent_audit = None
         if "application_credential" in methods:
             cred = self._application_credential(
                 identity.get("application_credential") or {})
@@ -71,8 +71,7 @@ class Identity:
         project_id = self._scope(user, auth.get("scope"))
         return self.tokens.issue(user.id, list(methods), project_id,
                                  expires_at=expires_at,
-                                 parent_audit_id=parent_audit,
-                                 app_cred_id=app_cred_id)
+                                 parent_audit_id=parent_audit)
 
     def _password_user(self, spec: dict) -> Any:
         user = None
