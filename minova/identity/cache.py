@@ -163,6 +163,11 @@ class IdentityCache:
         finally:
             self._lock.release()
 
+    def events_horizon(self) -> int:
+        """Seconds a revocation event may matter: a token's lifetime, and
+        a day of slack for clocks and long requests."""
+        return self.token_expiration + 86400
+
     def invalidate(self) -> None:
         """Check the counter on the next ``get`` (after a change made in
         this process, which then sees it at once)."""
@@ -177,10 +182,10 @@ class IdentityCache:
             listener()
         if snapshot is None or \
                 identity_state.generation(self.db) != snapshot.generation:
-            # A day of slack: an event only matters while tokens issued
-            # before it may still be unexpired.
+            # An event only matters while tokens issued before it may
+            # still be unexpired.
             since = timeutils.utcnow() - datetime.timedelta(
-                seconds=self.token_expiration + 86400)
+                seconds=self.events_horizon())
             snapshot = build(identity_state.load_snapshot(self.db, since))
             LOG.debug("Identity cache reloaded at generation %d.",
                       snapshot.generation)

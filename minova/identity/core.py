@@ -9,6 +9,7 @@ validates tokens through the same object.
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from oslo_config import cfg
@@ -179,16 +180,22 @@ class Identity:
 
     # Changes that revoke -----------------------------------------------
 
-    def _changed(self) -> None:
+    def _changed(self, revoked: bool = False) -> None:
         # This process sees its own change at once; others within
         # [identity] cache_refresh_interval.
+        if revoked:
+            # Events no unexpired token can match any more go: the table
+            # stays the size of one token lifetime of revocations.
+            identity_state.prune_events(
+                self.db, timeutils.utcnow() - datetime.timedelta(
+                    seconds=self.cache.events_horizon()))
         self.cache.invalidate()
 
     def revoke_token(self, token: tokens.Token) -> None:
         with self.db.session() as session:
             identity_state.revoke(session, audit_id=token.audit_ids[0],
                                   issued_before=token.issued_at)
-        self._changed()
+        self._changed(revoked=True)
 
     def create(self, kind: str, values: dict) -> Any:
         row = db_identity.create(self.db, kind, values, bump=True)
@@ -213,7 +220,7 @@ class Identity:
             revoke = {"user_id": user_id}
         row = db_identity.update(self.db, "user", user_id, values,
                                  revoke=revoke)
-        self._changed()
+        self._changed(revoked=bool(revoke))
         return row
 
     def change_password(self, user_id: str, original: str,
@@ -229,14 +236,14 @@ class Identity:
                   if values.get("enabled") is False else None)
         row = db_identity.update(self.db, "project", project_id, values,
                                  revoke=revoke)
-        self._changed()
+        self._changed(revoked=bool(revoke))
         return row
 
     def delete(self, kind: str, row_id: str) -> None:
         revoke = {"user": {"user_id": row_id},
                   "project": {"project_id": row_id}}.get(kind)
         db_identity.delete(self.db, kind, row_id, revoke=revoke)
-        self._changed()
+        self._changed(revoked=bool(revoke))
 
     def grant(self, user_id: str, project_id: str, role_id: str) -> None:
         db_identity.add_assignment(self.db, user_id, project_id, role_id)

@@ -5,12 +5,15 @@ made the change, and by another API process of the same database within
 
 from __future__ import annotations
 
+import datetime
 import time
 
+from oslo_utils import timeutils
 from sqlalchemy import event
 
 from minova import service
 from minova.api import deps as api_deps
+from minova.db import models
 from tests.identity_fixtures import identity_cloud  # noqa: F401
 from tests.identity_fixtures import start_identity_cloud
 from tests.utils import wait_for
@@ -111,3 +114,19 @@ def test_validation_reads_no_database(identity_cloud):  # noqa: F811
     finally:
         event.remove(cloud.db.engine, "before_cursor_execute", listener)
     assert statements == []
+
+
+def test_old_revocation_events_are_pruned(identity_cloud):  # noqa: F811
+    cloud = identity_cloud
+    events = models.IdentityRevocationEvent.__table__
+    old = timeutils.utcnow() - datetime.timedelta(
+        seconds=cloud.deps().identity.cache.events_horizon() + 60)
+    with cloud.db.writer() as connection:
+        connection.execute(events.insert().values(
+            user_id="gone", issued_before=0, revoked_at=old))
+    demo = cloud.demo()
+    cloud.request("DELETE", "/v3/auth/tokens", demo,
+                  headers={"X-Subject-Token": demo})
+    with cloud.db.reader() as connection:
+        users = [row.user_id for row in connection.execute(events.select())]
+    assert users == [None]  # the token's own event stays, the old one went
