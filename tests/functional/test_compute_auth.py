@@ -127,3 +127,15 @@ def test_keystone_strategy_against_the_served_identity_api(
                            headers={"X-Auth-Token": token}).json()
     urls = {e["type"]: e["endpoints"][0]["url"] for e in catalog["catalog"]}
     assert urls["identity"] == auth_url
+
+
+def test_no_keys_yet_is_a_503_that_says_what_to_do(
+        conf, transport, db, conductor, launched):
+    conf.set_override("auth_strategy", "minova", group="api")
+    server = start_api(conf, transport, db, launched)  # no bootstrap
+    answer = requests.get(
+        "http://127.0.0.1:%d/v2.1/servers" % server.port, timeout=10,
+        headers={"X-Auth-Token": "gAAAAABsomething"})
+    assert answer.status_code == 503
+    assert "minova-manage bootstrap" in \
+        answer.json()["serviceUnavailable"]["message"]

@@ -18,6 +18,7 @@ only strings, so the strategy is chosen from ``conf`` (in the request's
 from __future__ import annotations
 
 import ipaddress
+import logging
 from typing import Any
 
 from minova import context as minova_context
@@ -25,6 +26,8 @@ from minova import exception
 from minova import wsgi
 from minova.api import deps as api_deps
 from minova.api.openstack import faults
+
+LOG = logging.getLogger(__name__)
 
 
 def _discovery(environ: dict) -> bool:
@@ -114,6 +117,10 @@ class MinovaAuthMiddleware(wsgi.Middleware):
         except exception.Unauthorized as exc:
             return _unauthorized(exc.format_message())(environ,
                                                        start_response)
+        except exception.IdentityKeysMissing as exc:
+            LOG.warning("Cannot validate tokens: %s", exc.format_message())
+            return faults.fault_response(503, exc.format_message())(
+                environ, start_response)
         if not token.project_id:
             return _unauthorized(
                 "The compute API needs a project-scoped token.")(
