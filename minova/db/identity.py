@@ -191,3 +191,21 @@ def add_implied_role(db: db_api.Database, prior_id: str,
         session.flush()
         identity_state.bump_generation(session)
     return True
+
+
+def token_names(db: db_api.Database, user_id: str,
+                project_id: str | None) -> dict:
+    """The user's and project's names with their domains, for a token's
+    body: in one transaction (each session is most of such a read)."""
+    named = {}
+    with db.session() as session:
+        for kind, row_id in (("user", user_id), ("project", project_id)):
+            if row_id is None:
+                continue
+            row = session.get(KINDS[kind], row_id)
+            if row is None:
+                raise exception.IdentityNotFound(kind=kind, id=row_id)
+            domain = session.get(models.IdentityDomain, row.domain_id)
+            named[kind] = {"id": row.id, "name": row.name,
+                           "domain": {"id": domain.id, "name": domain.name}}
+    return named

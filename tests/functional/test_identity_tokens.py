@@ -145,6 +145,7 @@ def test_malformed_and_expired_tokens_are_401(identity_cloud):  # noqa: F811
                                           bad or None)
         assert response.status_code == 401, bad
         assert response.json() == UNAUTHORIZED
+        assert response.headers["x-openstack-request-id"].startswith("req-")
         compute = identity_cloud.compute("GET", "/flavors", bad)
         assert compute.status_code == 401
         assert compute.json()["unauthorized"]["code"] == 401

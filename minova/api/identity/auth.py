@@ -13,26 +13,19 @@ from minova.db import identity as db_identity
 from minova.identity import tokens
 
 
-def _named(db: Any, kind: str, row_id: str) -> dict:
-    row = db_identity.get(db, kind, row_id)
-    domain = db_identity.get(db, "domain", row.domain_id)
-    return {"id": row.id, "name": row.name,
-            "domain": {"id": domain.id, "name": domain.name}}
-
-
 def token_body(req: wsgi_util.APIRequest, token: tokens.Token) -> dict:
     db = req.deps.db
+    named = db_identity.token_names(db, token.user_id, token.project_id)
     body: dict[str, Any] = {
         "methods": token.methods,
-        "user": {**_named(db, "user", token.user_id),
-                 "password_expires_at": None},
+        "user": {**named["user"], "password_expires_at": None},
         "audit_ids": token.audit_ids,
         "expires_at": tokens.isotime(token.expires_at),
         "issued_at": tokens.isotime(token.issued_at),
     }
     if token.project_id:
         snapshot = common.identity(req).cache.get()
-        body["project"] = _named(db, "project", token.project_id)
+        body["project"] = named["project"]
         body["is_domain"] = False
         body["roles"] = [{"id": snapshot.role_ids.get(name), "name": name}
                          for name in sorted(token.roles)]
