@@ -34,6 +34,10 @@ EMBEDDED_DEFAULTS = {
     "osapi_compute_workers": 1,
     "metadata_listen": "127.0.0.1",
     "metadata_workers": 1,
+    # Used when 'identity' is in enabled_apis (its own port, 5000);
+    # otherwise it is served under /identity on the compute API's port.
+    "identity_listen": "127.0.0.1",
+    "identity_workers": 1,
 }
 
 
