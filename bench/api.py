@@ -130,6 +130,9 @@ def _minova_config(tmp: str, port: int) -> str:
             'osapi_compute_listen_port': port,
             'osapi_compute_workers': 1,
         },
+        # The noauth2 request path this benchmark has always measured;
+        # bench/identity.py compares it with minova tokens.
+        'api': {'auth_strategy': 'noauth2'},
         'database': {'connection': f'sqlite:///{tmp}/minova.sqlite'},
     })
 

@@ -263,3 +263,29 @@ class StateDirectoryLocked(MinovaException):
     msg_fmt = ("%(path)s is held by another minova-all (pid %(pid)s): one "
                "minova-all per state_path. Stop that one, or give this one "
                "another state_path.")
+
+
+# Identity (Keystone's messages, which clients show to users).
+
+class Unauthorized(NotAuthorized):
+    msg_fmt = "The request you have made requires authentication."
+
+
+class ForbiddenAction(Forbidden):
+    msg_fmt = ("You are not authorized to perform the requested action: "
+               "%(action)s.")
+
+
+class IdentityNotFound(NotFound):
+    msg_fmt = "Could not find %(kind)s: %(id)s."
+
+
+class IdentityConflict(Conflict):
+    msg_fmt = "Conflict occurred attempting to store %(kind)s - %(reason)s."
+
+
+class IdentityKeysMissing(MinovaException):
+    msg_fmt = ("No Fernet keys in %(path)s: run 'minova-manage bootstrap' "
+               "(or 'minova-manage fernet setup') first.")
+    code = 503
+    safe = True

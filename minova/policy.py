@@ -15,17 +15,33 @@ from oslo_policy import _checks  # the check classes, for _PURE_CHECKS
 from oslo_policy import policy as oslo_policy
 
 from minova import exception
+from minova.identity import policies as identity_policies
 
+# Nova's current defaults (project scope): a reader of the project may
+# look, a member may change, an admin may do anything anywhere.
 ADMIN = "rule:context_is_admin"
-ADMIN_OR_OWNER = "rule:context_is_admin or project_id:%(project_id)s"
+PROJECT_MEMBER = "role:member and project_id:%(project_id)s"
+PROJECT_READER = "role:reader and project_id:%(project_id)s"
+PROJECT_MEMBER_OR_ADMIN = "rule:project_member_or_admin"
+PROJECT_READER_OR_ADMIN = "rule:project_reader_or_admin"
 
 _BASE_RULES = [
     oslo_policy.RuleDefault("context_is_admin", "role:admin",
                             description="Decides what an admin is."),
-    oslo_policy.RuleDefault("admin_or_owner", ADMIN_OR_OWNER,
-                            description="An admin or the owning project."),
     oslo_policy.RuleDefault("admin_api", ADMIN,
                             description="Only admins."),
+    oslo_policy.RuleDefault("project_member_api", PROJECT_MEMBER,
+                            description="A member of the project."),
+    oslo_policy.RuleDefault("project_reader_api", PROJECT_READER,
+                            description="A reader of the project."),
+    oslo_policy.RuleDefault(
+        "project_member_or_admin",
+        "rule:project_member_api or rule:context_is_admin",
+        description="A member of the project, or an admin."),
+    oslo_policy.RuleDefault(
+        "project_reader_or_admin",
+        "rule:project_reader_api or rule:context_is_admin",
+        description="A reader of the project, or an admin."),
 ]
 
 _API_RULES = [
@@ -53,9 +69,9 @@ def _rule(name: str, check: str, description: str, method: str,
 
 
 _SERVER_RULES = [
-    _rule("os_compute_api:servers:index", ADMIN_OR_OWNER,
+    _rule("os_compute_api:servers:index", PROJECT_READER_OR_ADMIN,
           "List servers.", "GET", "/servers"),
-    _rule("os_compute_api:servers:detail", ADMIN_OR_OWNER,
+    _rule("os_compute_api:servers:detail", PROJECT_READER_OR_ADMIN,
           "List servers with details.", "GET", "/servers/detail"),
     _rule("os_compute_api:servers:index:get_all_tenants", ADMIN,
           "List servers of every project (all_tenants).", "GET",
@@ -66,25 +82,25 @@ _SERVER_RULES = [
     _rule("os_compute_api:servers:allow_all_filters", ADMIN,
           "Filter servers by admin-only fields (host, ...).", "GET",
           "/servers"),
-    _rule("os_compute_api:servers:show", ADMIN_OR_OWNER,
+    _rule("os_compute_api:servers:show", PROJECT_READER_OR_ADMIN,
           "Show a server.", "GET", "/servers/{server_id}"),
     _rule("os_compute_api:servers:show:host_status", ADMIN,
           "Show host_status in a server.", "GET", "/servers/{server_id}"),
     _rule("os_compute_api:os-extended-server-attributes", ADMIN,
           "Show OS-EXT-SRV-ATTR:* (host, instance_name, ...).", "GET",
           "/servers/{server_id}"),
-    _rule("os_compute_api:servers:create", ADMIN_OR_OWNER,
+    _rule("os_compute_api:servers:create", PROJECT_MEMBER_OR_ADMIN,
           "Create a server.", "POST", "/servers"),
-    _rule("os_compute_api:servers:update", ADMIN_OR_OWNER,
+    _rule("os_compute_api:servers:update", PROJECT_MEMBER_OR_ADMIN,
           "Rename a server.", "PUT", "/servers/{server_id}"),
-    _rule("os_compute_api:servers:delete", ADMIN_OR_OWNER,
+    _rule("os_compute_api:servers:delete", PROJECT_MEMBER_OR_ADMIN,
           "Delete a server.", "DELETE", "/servers/{server_id}"),
-    _rule("os_compute_api:servers:start", ADMIN_OR_OWNER,
+    _rule("os_compute_api:servers:start", PROJECT_MEMBER_OR_ADMIN,
           "Start a stopped server (os-start).", "POST",
           "/servers/{server_id}/action"),
-    _rule("os_compute_api:servers:stop", ADMIN_OR_OWNER,
+    _rule("os_compute_api:servers:stop", PROJECT_MEMBER_OR_ADMIN,
           "Stop a server (os-stop).", "POST", "/servers/{server_id}/action"),
-    _rule("os_compute_api:servers:reboot", ADMIN_OR_OWNER,
+    _rule("os_compute_api:servers:reboot", PROJECT_MEMBER_OR_ADMIN,
           "Reboot a server.", "POST", "/servers/{server_id}/action"),
 ]
 
@@ -112,9 +128,9 @@ _RESOURCE_RULES = [
           "/os-aggregates"),
     _rule("os_compute_api:limits", ANY, "Show limits and usage.", "GET",
           "/limits"),
-    _rule("os_compute_api:os-quota-sets:show", ADMIN_OR_OWNER,
+    _rule("os_compute_api:os-quota-sets:show", PROJECT_READER_OR_ADMIN,
           "Show a project's quotas.", "GET", "/os-quota-sets/{tenant_id}"),
-    _rule("os_compute_api:os-quota-sets:detail", ADMIN_OR_OWNER,
+    _rule("os_compute_api:os-quota-sets:detail", PROJECT_READER_OR_ADMIN,
           "Show a project's quotas with their usage.", "GET",
           "/os-quota-sets/{tenant_id}/detail"),
     _rule("os_compute_api:os-quota-sets:defaults", ANY,
@@ -136,7 +152,8 @@ _RESOURCE_RULES = [
 ]
 
 RULE_LISTS: list[list[oslo_policy.RuleDefault]] = [
-    _BASE_RULES, _API_RULES, _SERVER_RULES, _RESOURCE_RULES]
+    _BASE_RULES, _API_RULES, _SERVER_RULES, _RESOURCE_RULES,
+    identity_policies.RULES]
 
 
 def list_rules() -> list[oslo_policy.RuleDefault]:

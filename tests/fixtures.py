@@ -44,6 +44,11 @@ def conf(tmp_path: Any) -> Iterator[cfg.ConfigOpts]:
                    periodic_fuzzy_delay=0)
     fixture.config(connection="sqlite:///%s/minova.sqlite" % tmp_path,
                    group="database")
+    # The compute API tests speak noauth2 tokens; the identity tests
+    # (tests/functional/identity_fixtures.py) switch to minova's. bcrypt
+    # at its lowest cost keeps password checks out of the test time.
+    fixture.config(auth_strategy="noauth2", group="api")
+    fixture.config(password_hash_rounds=4, group="identity")
     try:
         yield conf
     finally:

@@ -16,6 +16,7 @@ from oslo_config import cfg
 from minova import policy
 from minova import servicegroup
 from minova.compute import api as compute_api
+from minova.identity import core as identity_core
 
 ENVIRON_KEY = "minova.deps"
 
@@ -28,6 +29,9 @@ class Deps:
     policy: policy.Enforcer
     servicegroup: servicegroup.API
     compute_api: compute_api.API
+    # Tokens, the validation cache and the identity domain: the identity
+    # API and the compute API's minova auth strategy share it.
+    identity: identity_core.Identity
 
     def environ(self) -> dict:
         return {ENVIRON_KEY: self}
@@ -43,4 +47,5 @@ def build(conf: cfg.ConfigOpts, transport: messaging.Transport,
     return Deps(conf=conf, db=db, transport=transport,
                 policy=policy.Enforcer(conf), servicegroup=group,
                 compute_api=compute_api.API(conf, transport,
-                                            servicegroup_api=group))
+                                            servicegroup_api=group),
+                identity=identity_core.Identity(conf, db))

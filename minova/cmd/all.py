@@ -4,8 +4,13 @@ Defaults (a config file or the command line still override them): the
 in-process RPC transport (``inproc://``, see
 ``minova.messaging.inproc``), SQLite under ``state_path``, the compute API on
 127.0.0.1:8774 and metadata on 127.0.0.1:8775, one worker each. The schema
-is created or upgraded at start. It locks ``state_path``: one minova-all per
-state directory.
+is created or upgraded at start, identity bootstrapped (the admin and demo
+users, the catalog) and ``$state_path/clouds.yaml`` written. Tokens of
+minova's identity API are required, and noauth2 ``user:project`` tokens
+accepted too while the compute API listens on loopback only. Passwords
+are hashed at bcrypt cost 8 rather than 12: a local test cloud, where each
+client command authenticates once. It locks ``state_path``: one minova-all
+per state directory.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from minova.api import deps as api_deps
 from minova.cmd import common
 from minova.db import flavors as db_flavors
 from minova.db import migration
+from minova.identity import bootstrap
 
 EMBEDDED_DEFAULTS = {
     "transport_url": "inproc://",
@@ -29,6 +35,10 @@ EMBEDDED_DEFAULTS = {
     "osapi_compute_workers": 1,
     "metadata_listen": "127.0.0.1",
     "metadata_workers": 1,
+    # Used when 'identity' is in enabled_apis (its own port, 5000);
+    # otherwise it is served under /identity on the compute API's port.
+    "identity_listen": "127.0.0.1",
+    "identity_workers": 1,
 }
 
 
@@ -37,6 +47,8 @@ def set_embedded_defaults(conf: cfg.ConfigOpts) -> None:
     for name, value in EMBEDDED_DEFAULTS.items():
         conf.set_default(name, value)
     conf.set_default("workers", 1, group="conductor")
+    conf.set_default("noauth2_on_loopback", True, group="api")
+    conf.set_default("password_hash_rounds", 8, group="identity")
 
 
 class BuiltAtStart(os_service.Service):
@@ -154,6 +166,10 @@ def _main() -> None:
     migration.db_sync(db)
     db_flavors.ensure_defaults(db)
     services = build_services(conf, transport, db)
+    # After the APIs bound their sockets: the catalog names their ports.
+    bootstrap.first_start(conf, db, ports={
+        server.name: server.port for server in services
+        if isinstance(server, service.WSGIService)})
     service.launch(conf, [(InOrder(services), 1)])
     service.wait()
     lock.release()

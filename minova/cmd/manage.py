@@ -4,6 +4,10 @@
     minova-manage db version         print the schema revision
     minova-manage service list       the services table, with up/down
     minova-manage service delete ID  remove a service record
+    minova-manage bootstrap          identity: admin and demo users and
+                                     projects, roles, keys, catalog
+    minova-manage fernet setup       create the Fernet key repository
+    minova-manage fernet rotate      rotate the Fernet keys
     minova-manage version            print minova's version
 """
 
@@ -22,6 +26,7 @@ from minova import version
 from minova.db import api as db_api
 from minova.db import flavors as db_flavors
 from minova.db import migration
+from minova.identity import bootstrap
 from minova.objects import service as service_obj
 
 DESCRIPTION = (
@@ -80,6 +85,72 @@ def service_delete(conf: cfg.ConfigOpts) -> int:
     return 0
 
 
+# command line argument, [identity] option, help
+_BOOTSTRAP_OVERRIDES = (
+    ("bootstrap_username", "bootstrap_username", "the admin user's name"),
+    ("bootstrap_project_name", "bootstrap_project_name",
+     "the admin project's name"),
+    ("bootstrap_password", "bootstrap_password",
+     "the admin's password, if bootstrap creates the user"),
+    ("demo_password", "demo_password",
+     "the demo user's password, if bootstrap creates the user"),
+    ("bootstrap_region_id", "region", "the catalog's region"),
+    ("bootstrap_public_url", "public_endpoint",
+     "base URL of the APIs on the compute API's port, e.g. "
+     "http://cloud.example.org:8774 (the catalog adds /identity, "
+     "/compute/v2.1, ...)"),
+)
+
+
+def identity_bootstrap(conf: cfg.ConfigOpts) -> int:
+    for argument, option, _help in _BOOTSTRAP_OVERRIDES:
+        value = getattr(conf.category, argument)
+        if value:
+            conf.set_override(option, value, group="identity")
+    db = _db(conf)
+    migration.db_sync(db)
+    missing = [user for user, password in (
+        (conf.identity.bootstrap_username, conf.identity.bootstrap_password),
+        (bootstrap.DEMO, conf.identity.demo_password))
+        if not password and not bootstrap.user_exists(db, user)]
+    if missing:
+        print("No password for the new user(s) %s: give --bootstrap-password"
+              " and --demo-password (or [identity] bootstrap_password and "
+              "demo_password)." % ", ".join(missing), file=sys.stderr)
+        return 1
+    result = bootstrap.bootstrap(conf, db, conf.identity.bootstrap_password,
+                                 conf.identity.demo_password)
+    print("Bootstrap: %s." % (", ".join(result.created)
+                              or "everything was there already"))
+    if conf.category.clouds_yaml:
+        bootstrap.write_clouds_yaml(conf, conf.category.clouds_yaml,
+                                    conf.identity.bootstrap_password,
+                                    conf.identity.demo_password)
+        print("Wrote %s" % conf.category.clouds_yaml)
+    return 0
+
+
+def fernet_setup(conf: cfg.ConfigOpts) -> int:
+    repository = bootstrap.key_repository(conf)
+    created = repository.setup()
+    print("%s %s" % ("Created" if created else "Already set up:",
+                     repository.path))
+    return 0
+
+
+def fernet_rotate(conf: cfg.ConfigOpts) -> int:
+    repository = bootstrap.key_repository(conf)
+    try:
+        primary = repository.rotate()
+    except exception.IdentityKeysMissing as exc:
+        print(exc.format_message(), file=sys.stderr)
+        return 1
+    print("Rotated %s: key %d is the primary now; API processes pick it "
+          "up within [identity] cache_refresh_interval."
+          % (repository.path, primary))
+    return 0
+
+
 def print_version(conf: cfg.ConfigOpts) -> int:
     print(version.version_string())
     return 0
@@ -96,6 +167,18 @@ def _add_parsers(subparsers: Any) -> None:
     delete = svc.add_parser("delete")
     delete.add_argument("service_id", type=int)
     delete.set_defaults(func=service_delete)
+    boot = subparsers.add_parser(
+        "bootstrap", help="Identity: default domain, roles, admin and demo "
+                          "users and projects, Fernet keys, the catalog")
+    for argument, _option, text in _BOOTSTRAP_OVERRIDES:
+        boot.add_argument("--" + argument.replace("_", "-"), help=text)
+    boot.add_argument("--clouds-yaml",
+                      help="Also write a clouds.yaml for the users here.")
+    boot.set_defaults(func=identity_bootstrap)
+    keys = subparsers.add_parser("fernet", help="Fernet token keys")\
+        .add_subparsers(dest="action", required=True)
+    keys.add_parser("setup").set_defaults(func=fernet_setup)
+    keys.add_parser("rotate").set_defaults(func=fernet_rotate)
     subparsers.add_parser("version").set_defaults(func=print_version)
 
 

@@ -12,6 +12,7 @@ from minova.conf import base
 from minova.conf import compute
 from minova.conf import conductor
 from minova.conf import database
+from minova.conf import identity
 from minova.conf import image
 from minova.conf import quota
 from minova.conf import rpc
@@ -21,7 +22,8 @@ from minova.conf import upgrade_levels
 from minova.conf import wsgi
 
 _MODULES = (base, service, wsgi, api, conductor, scheduler, compute,
-            database, rpc, upgrade_levels, image, quota)
+            database, rpc, upgrade_levels, image, quota,
+            identity)
 
 
 def register_opts(conf: cfg.ConfigOpts) -> None:

@@ -5,6 +5,23 @@ from oslo_config import cfg
 api_group = cfg.OptGroup("api", title="REST API options")
 
 api_opts = [
+    cfg.StrOpt("auth_strategy",
+               default="minova",
+               choices=[("minova", "tokens from minova's own identity API, "
+                                   "validated in process"),
+                        ("keystone", "keystonemiddleware's auth_token "
+                                     "against the Keystone of "
+                                     "[keystone_authtoken]"),
+                        ("noauth2", "X-Auth-Token: user:project, trusted "
+                                    "as it is; for tests only")],
+               help="How the compute API authenticates requests."),
+    cfg.BoolOpt("noauth2_on_loopback",
+                default=False,
+                help="With auth_strategy minova, also accept noauth2 tokens "
+                     "('user:project') while the compute API listens on a "
+                     "loopback address only; any other token is still "
+                     "validated as a minova token. minova-all turns it on "
+                     "so that curl examples work on a laptop."),
     cfg.IntOpt("max_limit",
                default=1000, min=1,
                help="Most items a list call returns in one page."),

@@ -39,6 +39,18 @@ service_opts = [
                help="Worker processes for the compute API. Default: the "
                     "number of CPUs. With 1 the API runs in the launcher's "
                     "own process."),
+    cfg.StrOpt("identity_listen",
+               default="0.0.0.0",
+               help="Address the identity API listens on when 'identity' "
+                    "is in enabled_apis (it is otherwise served under "
+                    "/identity on the compute API's port)."),
+    cfg.PortOpt("identity_listen_port",
+                default=5000,
+                help="Port of the identity API when it has its own."),
+    cfg.IntOpt("identity_workers",
+               min=1,
+               help="Worker processes for the identity API when it has its "
+                    "own port. Default: the number of CPUs."),
     cfg.StrOpt("metadata_listen",
                default="0.0.0.0",
                help="Address the metadata API listens on."),

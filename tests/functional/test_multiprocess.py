@@ -49,6 +49,8 @@ def config_file(tmp_path):
         "osapi_compute_workers = 2\n"
         "report_interval = 1\n"
         "log_file = %(tmp)s/minova-api.log\n"
+        "[api]\n"
+        "auth_strategy = noauth2\n"
         "[database]\n"
         "connection = sqlite:///%(tmp)s/minova.sqlite\n"
         % {"tmp": tmp_path, "port": port})

@@ -109,9 +109,12 @@ class Deployment:
         self.write_config()
         self._engine: sa.Engine | None = None
 
-    def write_config(self, debug: bool = False, **extra: Any) -> None:
+    def write_config(self, debug: bool = False,
+                     auth_strategy: str = "noauth2", **extra: Any) -> None:
         """The file every process reads; rewriting it and sending SIGHUP
-        is how an operator changes a mutable option."""
+        is how an operator changes a mutable option. The compute API
+        trusts noauth2 tokens unless told otherwise (tests of the identity
+        API pass ``auth_strategy="minova"``)."""
         options = {
             "state_path": self.workdir,
             "transport_url": self.transport_url,
@@ -130,7 +133,10 @@ class Deployment:
         options.update(extra)
         lines = ["[DEFAULT]"]
         lines += ["%s = %s" % item for item in options.items()]
-        lines += ["", "[conductor]", "workers = 1",
+        lines += ["", "[api]", "auth_strategy = %s" % auth_strategy,
+                  # bcrypt's lowest cost: password checks out of the time.
+                  "", "[identity]", "password_hash_rounds = 4",
+                  "", "[conductor]", "workers = 1",
                   "", "[compute]", "update_resources_interval = 2",
                   "", "[database]", "connection = %s" % self.db_url,
                   # Reconnect fast after the broker drops us.

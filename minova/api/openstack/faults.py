@@ -1,12 +1,19 @@
-"""Nova's fault format, and the last-resort fault wrapper.
+"""The fault formats of the APIs, and the last-resort fault wrapper.
 
-A fault is ``{"<type>": {"code": <status>, "message": "..."}}`` with the
-type named after the status, e.g. ``{"badRequest": {...}}``.
+Nova's fault is ``{"<type>": {"code": <status>, "message": "..."}}`` with
+the type named after the status, e.g. ``{"badRequest": {...}}``;
+Keystone's is ``{"error": {"code": 401, "title": "Unauthorized",
+"message": "..."}}``. ``FORMATS`` names each API's format for the
+fault wrapper (``format = keystone`` in its paste filter section) and
+the router (``APIRouter(table, fault=...)``); an API with another format
+adds its function here.
 """
 
 from __future__ import annotations
 
+import http
 import logging
+from collections.abc import Callable
 from typing import Any
 from urllib import parse
 
@@ -46,12 +53,36 @@ def fault_response(code: int, message: str,
     return response
 
 
-def _from_webob(exc: webob.exc.HTTPException) -> webob.Response:
+def keystone_fault_response(code: int, message: str,
+                            headers: dict | None = None) -> webob.Response:
+    try:
+        title = http.HTTPStatus(code).phrase
+    except ValueError:
+        title = "Error"
+    body = {"error": {"code": code, "title": title, "message": message}}
+    response = webob.Response(status=code, content_type="application/json",
+                              charset="UTF-8")
+    response.body = jsonutils.dump_as_bytes(body)
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+FaultFormat = Callable[..., webob.Response]
+
+FORMATS: dict[str, FaultFormat] = {
+    "nova": fault_response,
+    "keystone": keystone_fault_response,
+}
+
+
+def _from_webob(exc: webob.exc.HTTPException,
+                fault: FaultFormat = fault_response) -> webob.Response:
     message = exc.detail or exc.explanation or exc.title
     headers = {}
     if "Allow" in exc.headers:
         headers["Allow"] = exc.headers["Allow"]
-    return fault_response(exc.code, str(message).strip(), headers)
+    return fault(exc.code, str(message).strip(), headers)
 
 
 class FaultWrapper(wsgi.Middleware):
@@ -61,7 +92,22 @@ class FaultWrapper(wsgi.Middleware):
 
     Plain WSGI rather than a WebOb layer: a good answer passes through
     as the app below made it, without being rebuilt as a Response.
+    ``format`` (paste local config) names the API's fault format in
+    ``FORMATS``.
     """
+
+    @classmethod
+    def factory(cls, global_config: dict, **local_config: Any) -> Any:
+        fault = FORMATS[local_config.get("format", "nova")]
+
+        def _factory(app: Any) -> FaultWrapper:
+            return cls(app, fault)
+        return _factory
+
+    def __init__(self, application: Any,
+                 fault: FaultFormat = fault_response) -> None:
+        super().__init__(application)
+        self.fault = fault
 
     def __call__(self, environ: dict, start_response: Any) -> Any:
         req = wsgi.Request(environ)
@@ -69,24 +115,24 @@ class FaultWrapper(wsgi.Middleware):
             status, headers, app_iter = req.call_application(
                 self.application)
         except webob.exc.HTTPException as exc:
-            return _from_webob(exc)(environ, start_response)
+            return _from_webob(exc, self.fault)(environ, start_response)
         except Exception as exc:
             return self._unexpected(req, exc)(environ, start_response)
         code = int(status.split(" ", 1)[0])
         if code >= 400 and _content_type(headers) != "application/json":
             if hasattr(app_iter, "close"):
                 app_iter.close()
-            fault = fault_response(code, status.split(" ", 1)[-1])
+            fault = self.fault(code, status.split(" ", 1)[-1])
             return fault(environ, start_response)
         start_response(status, headers)
         return app_iter
 
-    @staticmethod
-    def _unexpected(req: wsgi.Request, exc: Exception) -> webob.Response:
+    def _unexpected(self, req: wsgi.Request,
+                    exc: Exception) -> webob.Response:
         request_id = req.environ.get("openstack.request_id")
         LOG.exception("Unexpected error in %s %s (request %s): %s",
                       req.method, log_path(req.environ), request_id, exc)
-        return fault_response(
+        return self.fault(
             500, "Unexpected API Error. The minova-api log has the "
                  "details under request id %s." % request_id)
 

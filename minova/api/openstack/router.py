@@ -29,17 +29,19 @@ LOG = logging.getLogger(__name__)
 Handler = Callable[..., Any]
 
 
-def _method_not_allowed(allowed: list[str]) -> Handler:
+def _method_not_allowed(allowed: list[str],
+                        fault: faults.FaultFormat) -> Handler:
     allow = ", ".join(sorted(allowed))
 
     def handler(req: wsgi_util.APIRequest, **_kw: Any) -> Any:
-        return faults.fault_response(
+        return fault(
             405, "The method %s is not allowed for this resource. Allowed: "
                  "%s." % (req.method, allow), headers={"Allow": allow})
     return handler
 
 
-def _mapper(table: dict[str, dict[str, Handler]]) -> routes.Mapper:
+def _mapper(table: dict[str, dict[str, Handler]],
+            fault: faults.FaultFormat) -> routes.Mapper:
     mapper = routes.Mapper()
     for path, methods in table.items():
         methods = dict(methods)
@@ -51,7 +53,7 @@ def _mapper(table: dict[str, dict[str, Handler]]) -> routes.Mapper:
             mapper.connect(path, action=handler,
                            conditions={"method": [method]})
         allowed = list(methods)
-        mapper.connect(path, action=_method_not_allowed(allowed))
+        mapper.connect(path, action=_method_not_allowed(allowed, fault))
     return mapper
 
 
@@ -68,10 +70,18 @@ def _utf8(value: Any) -> Any:
 
 
 class APIRouter:
-    """The compute API app: routing, microversion, fault boundary."""
+    """An API app: routing, microversion, fault boundary.
 
-    def __init__(self, table: dict[str, dict[str, Handler]]) -> None:
-        self.mapper = _mapper(table)
+    ``fault`` is the API's fault format (``faults.FORMATS``);
+    ``microversions`` whether it negotiates compute microversions.
+    """
+
+    def __init__(self, table: dict[str, dict[str, Handler]],
+                 fault: faults.FaultFormat = faults.fault_response,
+                 microversions: bool = True) -> None:
+        self.fault = fault
+        self.microversions = microversions
+        self.mapper = _mapper(table, fault)
 
     def __call__(self, environ: dict, start_response: Any) -> Any:
         # Plain WSGI rather than webob.dec.wsgify: the same, without the
@@ -86,8 +96,9 @@ class APIRouter:
     def _respond(self, req: wsgi_util.APIRequest) -> Any:
         version = None
         try:
-            version = api_version.from_headers(req.headers)
-            req.api_version = version
+            if self.microversions:
+                version = api_version.from_headers(req.headers)
+                req.api_version = version
             response = self._dispatch(req)
         except exception.MinovaException as exc:
             response = self._fault(req, exc)
@@ -95,10 +106,11 @@ class APIRouter:
             LOG.warning("RPC timed out serving %s %s: %s. Check that the "
                         "backend services and the message broker are up.",
                         req.method, faults.log_path(req.environ), exc)
-            response = faults.fault_response(
+            response = self.fault(
                 503, "A backend service did not answer in time; try again "
                      "later.")
-        api_version.add_headers(response, version)
+        if self.microversions:
+            api_version.add_headers(response, version)
         return response
 
     def _dispatch(self, req: wsgi_util.APIRequest) -> Any:
@@ -123,8 +135,7 @@ class APIRouter:
                                            "character")
         return handler(req, **path_vars)
 
-    @staticmethod
-    def _fault(req: wsgi_util.APIRequest,
+    def _fault(self, req: wsgi_util.APIRequest,
                exc: exception.MinovaException) -> Any:
         if not exc.safe:
             # Not meant for users: treat it like any unexpected error.
@@ -133,4 +144,4 @@ class APIRouter:
             LOG.warning("%s %s failed: %s", req.method,
                         faults.log_path(req.environ),
                         exc.format_message())
-        return faults.fault_response(exc.code, exc.format_message())
+        return self.fault(exc.code, exc.format_message())
