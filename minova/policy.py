@@ -135,8 +135,88 @@ _RESOURCE_RULES = [
           "List and show the configured image catalog.", "GET", "/images"),
 ]
 
+# Issue 9, part RES1: Nova's current names and defaults.
+_READER = "rule:context_is_admin or (role:reader and " \
+    "project_id:%(project_id)s)"
+_MEMBER = "rule:context_is_admin or (role:member and " \
+    "project_id:%(project_id)s)"
+# Key pairs belong to users: Nova's "(rule:admin_api) or user_id:...".
+_KEY_OWNER = "rule:context_is_admin or user_id:%(user_id)s"
+_RES1_RULES = [
+    _rule("os_compute_api:os-flavor-extra-specs:index", ANY,
+          "List a flavor's extra specs.", "GET",
+          "/flavors/{flavor_id}/os-extra_specs"),
+    _rule("os_compute_api:os-flavor-extra-specs:show", ANY,
+          "Show one extra spec of a flavor.", "GET",
+          "/flavors/{flavor_id}/os-extra_specs/{flavor_extra_spec_key}"),
+    _rule("os_compute_api:os-flavor-extra-specs:create", ADMIN,
+          "Add or change extra specs of a flavor.", "POST",
+          "/flavors/{flavor_id}/os-extra_specs"),
+    _rule("os_compute_api:os-flavor-extra-specs:update", ADMIN,
+          "Change one extra spec of a flavor.", "PUT",
+          "/flavors/{flavor_id}/os-extra_specs/{flavor_extra_spec_key}"),
+    _rule("os_compute_api:os-flavor-extra-specs:delete", ADMIN,
+          "Delete one extra spec of a flavor.", "DELETE",
+          "/flavors/{flavor_id}/os-extra_specs/{flavor_extra_spec_key}"),
+    _rule("os_compute_api:os-flavor-access", ADMIN,
+          "List the projects that may use a private flavor.", "GET",
+          "/flavors/{flavor_id}/os-flavor-access"),
+    _rule("os_compute_api:os-flavor-access:add_tenant_access", ADMIN,
+          "Let a project use a private flavor (addTenantAccess).", "POST",
+          "/flavors/{flavor_id}/action"),
+    _rule("os_compute_api:os-flavor-access:remove_tenant_access", ADMIN,
+          "Take a private flavor from a project (removeTenantAccess).",
+          "POST", "/flavors/{flavor_id}/action"),
+    _rule("os_compute_api:os-keypairs:index", _KEY_OWNER,
+          "List a user's key pairs.", "GET", "/os-keypairs"),
+    _rule("os_compute_api:os-keypairs:create", _KEY_OWNER,
+          "Create or import a key pair.", "POST", "/os-keypairs"),
+    _rule("os_compute_api:os-keypairs:show", _KEY_OWNER,
+          "Show a key pair.", "GET", "/os-keypairs/{keypair_name}"),
+    _rule("os_compute_api:os-keypairs:delete", _KEY_OWNER,
+          "Delete a key pair.", "DELETE", "/os-keypairs/{keypair_name}"),
+    _rule("os_compute_api:server-metadata:index", _READER,
+          "List a server's metadata.", "GET",
+          "/servers/{server_id}/metadata"),
+    _rule("os_compute_api:server-metadata:show", _READER,
+          "Show one metadata item of a server.", "GET",
+          "/servers/{server_id}/metadata/{key}"),
+    _rule("os_compute_api:server-metadata:create", _MEMBER,
+          "Add or change metadata items of a server.", "POST",
+          "/servers/{server_id}/metadata"),
+    _rule("os_compute_api:server-metadata:update_all", _MEMBER,
+          "Replace a server's metadata.", "PUT",
+          "/servers/{server_id}/metadata"),
+    _rule("os_compute_api:server-metadata:update", _MEMBER,
+          "Set one metadata item of a server.", "PUT",
+          "/servers/{server_id}/metadata/{key}"),
+    _rule("os_compute_api:server-metadata:delete", _MEMBER,
+          "Delete one metadata item of a server.", "DELETE",
+          "/servers/{server_id}/metadata/{key}"),
+    _rule("os_compute_api:os-server-tags:index", _READER,
+          "List a server's tags.", "GET", "/servers/{server_id}/tags"),
+    _rule("os_compute_api:os-server-tags:show", _READER,
+          "Check a server has a tag.", "GET",
+          "/servers/{server_id}/tags/{tag}"),
+    _rule("os_compute_api:os-server-tags:update_all", _MEMBER,
+          "Replace a server's tags.", "PUT", "/servers/{server_id}/tags"),
+    _rule("os_compute_api:os-server-tags:update", _MEMBER,
+          "Add a tag to a server.", "PUT",
+          "/servers/{server_id}/tags/{tag}"),
+    _rule("os_compute_api:os-server-tags:delete_all", _MEMBER,
+          "Delete a server's tags.", "DELETE", "/servers/{server_id}/tags"),
+    _rule("os_compute_api:os-server-tags:delete", _MEMBER,
+          "Delete a tag of a server.", "DELETE",
+          "/servers/{server_id}/tags/{tag}"),
+    _rule("os_compute_api:os-availability-zone:list", ANY,
+          "List the availability zones.", "GET", "/os-availability-zone"),
+    _rule("os_compute_api:os-availability-zone:detail", ADMIN,
+          "List the availability zones with their hosts.", "GET",
+          "/os-availability-zone/detail"),
+]
+
 RULE_LISTS: list[list[oslo_policy.RuleDefault]] = [
-    _BASE_RULES, _API_RULES, _SERVER_RULES, _RESOURCE_RULES]
+    _BASE_RULES, _API_RULES, _SERVER_RULES, _RESOURCE_RULES, _RES1_RULES]
 
 
 def list_rules() -> list[oslo_policy.RuleDefault]:

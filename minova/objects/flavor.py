@@ -7,13 +7,15 @@ from typing import Any
 from oslo_versionedobjects import base as ovo_base
 from oslo_versionedobjects import fields
 
+from minova import exception
+from minova.db import flavor_extras as db_flavor_extras
 from minova.db import flavors as db_flavors
 from minova.objects import base
 
 # What an instance keeps of its flavor (the sizes are copied at boot).
 SNAPSHOT_FIELDS = ("flavorid", "name", "memory_mb", "vcpus", "root_gb",
                    "ephemeral_gb", "swap", "rxtx_factor", "is_public",
-                   "description")
+                   "description", "extra_specs")
 
 
 @base.MinovaObjectRegistry.register
@@ -34,15 +36,38 @@ class Flavor(base.MinovaObject, ovo_base.VersionedObjectDictCompat):
         "is_public": fields.BooleanField(default=True),
         "disabled": fields.BooleanField(default=False),
         "description": fields.StringField(nullable=True),
+        # Loaded with the flavor; a snapshot made before there were extra
+        # specs has none set.
+        "extra_specs": fields.DictOfNullableStringsField(default={}),
         "created_at": fields.DateTimeField(nullable=True),
         "updated_at": fields.DateTimeField(nullable=True),
     }
 
     @classmethod
+    def _from_db_object(cls, context: Any, obj: Any, row: Any) -> Any:
+        for field in obj.fields:
+            if field != "extra_specs":  # not a column: its own table
+                setattr(obj, field, getattr(row, field))
+        obj._context = context
+        obj.obj_reset_changes()
+        return obj
+
+    @classmethod
     @ovo_base.remotable
     def get_by_flavor_id(cls, context: Any, flavorid: str) -> Flavor:
-        row = db_flavors.get_by_flavorid(cls._db(context), flavorid)
-        return cls._from_db_object(context, cls(), row)
+        """The flavor, with its extra specs. As in Nova, a private flavor
+        is ``FlavorNotFound`` to a non-admin context whose project has no
+        access to it."""
+        db = cls._db(context)
+        row = db_flavors.get_by_flavorid(db, flavorid)
+        if not (row.is_public or context.is_admin or
+                db_flavor_extras.has_access(db, row.id,
+                                            context.project_id)):
+            raise exception.FlavorNotFound(flavor_id=flavorid)
+        flavor = cls._from_db_object(context, cls(), row)
+        flavor.extra_specs = db_flavor_extras.get_specs(db, row.id)
+        flavor.obj_reset_changes(["extra_specs"])
+        return flavor
 
     @classmethod
     @ovo_base.remotable
@@ -62,7 +87,8 @@ class Flavor(base.MinovaObject, ovo_base.VersionedObjectDictCompat):
 
     def snapshot(self) -> dict:
         """The sizes an instance keeps when it boots with this flavor."""
-        return {name: getattr(self, name) for name in SNAPSHOT_FIELDS}
+        return {name: getattr(self, name) for name in SNAPSHOT_FIELDS
+                if self.obj_attr_is_set(name)}
 
 
 @base.MinovaObjectRegistry.register
