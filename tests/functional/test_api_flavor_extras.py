@@ -52,6 +52,10 @@ def test_extra_specs_bad_input_and_policy(api):
     _fault(api.post(SPECS, json={"extra_specs": {"k": ""}}),
            "badRequest", 400)
     _fault(api.post(SPECS, json={"specs": {}}), "badRequest", 400)
+    # A number has no maxLength in the schema; its text must fit too.
+    _fault(api.post(SPECS, data='{"extra_specs": {"k": %s}}' % ("9" * 300),
+                    headers={"Content-Type": "application/json"}),
+           "badRequest", 400)
     message = _fault(api.put(SPECS + "/a", json={"b": "1"}), "badRequest",
                      400)
     assert "mismatch" in message

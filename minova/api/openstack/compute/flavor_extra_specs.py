@@ -25,9 +25,19 @@ def _flavor(req: wsgi_util.APIRequest, flavor_id: str, action: str) -> Any:
     return flavor_obj.Flavor.get_by_flavor_id(req.context, flavor_id)
 
 
-def _text(value: Any) -> str:
-    """Values are stored as text; Nova takes numbers and booleans too."""
-    return value if isinstance(value, str) else str(value)
+def _text(key: str, value: Any) -> str:
+    """Values are stored as text; Nova takes numbers and booleans too.
+    The schema's maxLength bounds strings only: a number of hundreds of
+    digits would overflow the column (a 500 on MariaDB)."""
+    text = value if isinstance(value, str) else str(value)
+    if len(text) > _MAX_VALUE:
+        raise exception.ValidationError(
+            field="extra_specs/%s" % exception.cut(key),
+            reason="longer than %d characters" % _MAX_VALUE)
+    return text
+
+
+_MAX_VALUE = 255
 
 
 def index(req: wsgi_util.APIRequest, flavor_id: str) -> Any:
@@ -37,7 +47,7 @@ def index(req: wsgi_util.APIRequest, flavor_id: str) -> Any:
 
 def create(req: wsgi_util.APIRequest, flavor_id: str) -> Any:
     flavor = _flavor(req, flavor_id, "create")
-    specs = {key: _text(value) for key, value in
+    specs = {key: _text(key, value) for key, value in
              req.validated(schema.create)["extra_specs"].items()}
     db_flavor_extras.update_specs(db_api.from_context(req.context),
                                   flavor.id, specs)
@@ -57,7 +67,7 @@ def update(req: wsgi_util.APIRequest, flavor_id: str, key: str) -> Any:
     body = req.validated(schema.update)
     if key not in body:
         raise exception.Invalid(reason="Request body and URI mismatch")
-    specs = {key: _text(body[key])}
+    specs = {key: _text(key, body[key])}
     db_flavor_extras.update_specs(db_api.from_context(req.context),
                                   flavor.id, specs)
     return wsgi_util.json_response(specs)
