@@ -21,7 +21,8 @@ SNAPSHOT_FIELDS = ("flavorid", "name", "memory_mb", "vcpus", "root_gb",
 @base.MinovaObjectRegistry.register
 class Flavor(base.MinovaObject, ovo_base.VersionedObjectDictCompat):
     # Version 1.0: Initial version
-    VERSION = "1.0"
+    # Version 1.1: extra_specs
+    VERSION = "1.1"
 
     fields = {
         "id": fields.IntegerField(read_only=True),
@@ -42,6 +43,12 @@ class Flavor(base.MinovaObject, ovo_base.VersionedObjectDictCompat):
         "created_at": fields.DateTimeField(nullable=True),
         "updated_at": fields.DateTimeField(nullable=True),
     }
+
+    def obj_make_compatible(self, primitive: dict,
+                            target_version: str) -> None:
+        super().obj_make_compatible(primitive, target_version)
+        if tuple(int(part) for part in target_version.split(".")) < (1, 1):
+            primitive.pop("extra_specs", None)
 
     @classmethod
     def _from_db_object(cls, context: Any, obj: Any, row: Any) -> Any:

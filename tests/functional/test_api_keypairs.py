@@ -189,3 +189,8 @@ def test_metadata_api_serves_the_public_key(
     assert data["public_keys"] == {"mykey": public_key}
     assert data["keys"] == [{"name": "mykey", "type": "ssh",
                              "data": public_key}]
+    status, body = _get(metadata, "/openstack/2013-10-17/meta_data.json",
+                        headers={"X-Instance-ID": server["id"]})
+    data = json.loads(body)
+    assert data["public_keys"] == {"mykey": public_key}
+    assert "keys" not in data

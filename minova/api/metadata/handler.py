@@ -41,6 +41,7 @@ VERSIONS = ["2012-08-10", "2013-04-04", "2013-10-17", "2015-10-15",
             "latest"]
 
 _FILES = ["meta_data.json"]
+_KEYS_SINCE = "2015-10-15"  # Liberty, when Nova added "keys"
 
 # What this app serves, with the methods (``{version}`` is one of
 # VERSIONS); anything else is a 404, another method a 405.
@@ -59,9 +60,11 @@ def _not_found() -> webob.Response:
     return faults.fault_response(404, "The resource could not be found.")
 
 
-def meta_data(instance: Any, key: Any = None) -> dict:
-    """``meta_data.json`` for ``instance``; ``key`` is its key pair's row
-    (``public_keys`` and ``keys``, as Nova serves them), if it has one."""
+def meta_data(instance: Any, key: Any = None,
+              version: str = "latest") -> dict:
+    """``meta_data.json`` for ``instance``; ``key`` is its key pair's row,
+    if it has one: ``public_keys``, and from 2015-10-15 ``keys``, as Nova
+    serves them."""
     data = {
         "uuid": instance.uuid,
         "name": instance.display_name,
@@ -73,8 +76,9 @@ def meta_data(instance: Any, key: Any = None) -> dict:
     }
     if key is not None:
         data["public_keys"] = {key.name: key.public_key}
-        data["keys"] = [{"name": key.name, "type": key.type,
-                         "data": key.public_key}]
+        if version == "latest" or version >= _KEYS_SINCE:
+            data["keys"] = [{"name": key.name, "type": key.type,
+                             "data": key.public_key}]
     return data
 
 
@@ -149,4 +153,4 @@ class MetadataRequestHandler:
             return _not_found()
         deps = req.environ[api_deps.ENVIRON_KEY]
         return wsgi_util.json_response(
-            meta_data(instance, find_key(deps, instance)))
+            meta_data(instance, find_key(deps, instance), parts[1]))
