@@ -59,6 +59,13 @@ def create(db: db_api.Database, values: dict[str, Any],
         raise exception.KeyPairExists(key_name=values["name"]) from exc
 
 
+def count(db: db_api.Database, user_id: str) -> int:
+    with db.reader() as connection:
+        return connection.execute(
+            sa.select(sa.func.count(_KEYS.c.id)).where(
+                _KEYS.c.user_id == user_id)).scalar_one()
+
+
 def destroy(db: db_api.Database, user_id: str, name: str) -> None:
     with db.writer() as connection:
         result = connection.execute(sa.delete(_KEYS).where(

@@ -1,7 +1,7 @@
 """The real ``openstack`` CLI (python-openstackclient) against an
 in-process minova over HTTP, for the commands of issue 9's RES1 part:
 flavor show and set --property, keypair create, server create
---key-name, server set --tag."""
+--key-name, server set --tag, availability zone list."""
 
 from __future__ import annotations
 
@@ -53,6 +53,13 @@ def test_flavor_show_and_set_property(cli):
     assert shown["properties"] == {"hw:cpu_policy": "dedicated"}
     assert cli.api.get("/v2.1/flavors/1/os-extra_specs").json() == {
         "extra_specs": {"hw:cpu_policy": "dedicated"}}
+
+
+def test_availability_zone_list(cli):
+    zones = json.loads(cli("availability", "zone", "list", "--compute",
+                           "--long", "-f", "json"))
+    assert {(zone["Zone Name"], zone["Zone Status"]) for zone in zones} \
+        >= {("nova", "available")}
 
 
 def test_keypair_create_boot_with_it_and_tag_the_server(cli, tmp_path):

@@ -75,6 +75,12 @@ def create(req: wsgi_util.APIRequest) -> Any:
     row = db_keypairs.create(db, {
         "name": name, "user_id": user_id, "fingerprint": fingerprint,
         "public_key": public_key, "type": key_type}, check_count)
+    # Nova's recheck: two racing creates may both have counted before
+    # either inserted; whichever finds the user over the limit after its
+    # insert takes its key back.
+    if limit != quota.UNLIMITED and db_keypairs.count(db, user_id) > limit:
+        db_keypairs.destroy(db, user_id, name)
+        raise exception.KeypairLimitExceeded()
     view = _view(req, row, "user_id")
     if private_key is not None:
         view["private_key"] = private_key
