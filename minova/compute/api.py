@@ -27,9 +27,9 @@ from minova.compute import task_states
 from minova.compute import vm_states
 from minova.conductor import rpcapi as conductor_rpcapi
 from minova.db import api as db_api
-from minova.db import tags as db_tags
 from minova.objects import instance as instance_obj
 from minova.objects import service as service_obj
+from minova.objects import tag as tag_obj
 
 LOG = logging.getLogger(__name__)
 
@@ -115,7 +115,7 @@ class API:
         for instance, row in zip(instances, rows, strict=True):
             instance.created_as(row)
             if tags:
-                db_tags.replace(db, instance.uuid, tags)
+                tag_obj.TagList.create(context, instance.uuid, tags)
         request_spec = {
             "instance_uuids": [inst.uuid for inst in instances],
             "num_instances": len(instances),

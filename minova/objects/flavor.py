@@ -92,6 +92,40 @@ class Flavor(base.MinovaObject, ovo_base.VersionedObjectDictCompat):
     def destroy(self) -> None:
         db_flavors.destroy(self._db(self._context), self.flavorid)
 
+    @ovo_base.remotable
+    def update_extra_specs(self, specs: dict) -> None:
+        """Add or change ``specs``; the others stay."""
+        db_flavor_extras.update_specs(self._db(self._context), self.id,
+                                      specs)
+        self.extra_specs = {**self.extra_specs, **specs}
+        self.obj_reset_changes(["extra_specs"])
+
+    @ovo_base.remotable
+    def delete_extra_spec(self, key: str) -> None:
+        db_flavor_extras.delete_spec(self._db(self._context), self.id,
+                                     self.flavorid, key)
+        self.extra_specs = {name: value for name, value
+                            in self.extra_specs.items() if name != key}
+        self.obj_reset_changes(["extra_specs"])
+
+    @ovo_base.remotable
+    def get_projects(self) -> list:
+        """The projects a private flavor is shared with."""
+        return db_flavor_extras.get_projects(self._db(self._context),
+                                             self.id)
+
+    @ovo_base.remotable
+    def add_access(self, project_id: str) -> None:
+        if self.is_public:
+            raise exception.FlavorIsPublic(flavor_id=self.flavorid)
+        db_flavor_extras.add_project(self._db(self._context), self.id,
+                                     self.flavorid, project_id)
+
+    @ovo_base.remotable
+    def remove_access(self, project_id: str) -> None:
+        db_flavor_extras.remove_project(self._db(self._context), self.id,
+                                        self.flavorid, project_id)
+
     def snapshot(self) -> dict:
         """The sizes an instance keeps when it boots with this flavor."""
         return {name: getattr(self, name) for name in SNAPSHOT_FIELDS

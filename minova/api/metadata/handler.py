@@ -33,8 +33,8 @@ from minova import wsgi
 from minova.api import deps as api_deps
 from minova.api.openstack import faults
 from minova.api.openstack import wsgi_util
-from minova.db import keypairs as db_keypairs
 from minova.objects import instance as instance_obj
+from minova.objects import keypair as keypair_obj
 
 VERSIONS = ["2012-08-10", "2013-04-04", "2013-10-17", "2015-10-15",
             "2016-06-30", "2016-10-06", "2017-02-22", "2018-08-27",
@@ -88,8 +88,10 @@ def find_key(deps: api_deps.Deps, instance: Any) -> Any:
     (Nova copies the key into the instance at boot)."""
     if not instance.key_name or not instance.user_id:
         return None
+    context = minova_context.get_admin_context(db=deps.db)
     try:
-        return db_keypairs.get(deps.db, instance.user_id, instance.key_name)
+        return keypair_obj.KeyPair.get_by_name(context, instance.user_id,
+                                               instance.key_name)
     except exception.KeypairNotFound:
         return None
 

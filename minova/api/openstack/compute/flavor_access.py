@@ -13,16 +13,13 @@ from typing import Any
 from minova import exception
 from minova.api.openstack import wsgi_util
 from minova.api.openstack.compute.schemas import flavor_extras as schema
-from minova.db import api as db_api
-from minova.db import flavor_extras as db_flavor_extras
 from minova.objects import flavor as flavor_obj
 
 _RULE = "os_compute_api:os-flavor-access"
 
 
 def _access_list(req: wsgi_util.APIRequest, flavor: Any) -> Any:
-    projects = db_flavor_extras.get_projects(
-        db_api.from_context(req.context), flavor.id)
+    projects = flavor.get_projects()
     return wsgi_util.json_response({"flavor_access": [
         {"flavor_id": flavor.flavorid, "tenant_id": project}
         for project in projects]})
@@ -51,10 +48,7 @@ def _add(req: wsgi_util.APIRequest, flavor_id: str) -> Any:
     project = req.validated(schema.add_tenant_access)[
         "addTenantAccess"]["tenant"]
     flavor = flavor_obj.Flavor.get_by_flavor_id(context, flavor_id)
-    if flavor.is_public:
-        raise exception.FlavorIsPublic(flavor_id=flavor_id)
-    db_flavor_extras.add_project(db_api.from_context(context), flavor.id,
-                                 flavor_id, project)
+    flavor.add_access(project)
     return _access_list(req, flavor)
 
 
@@ -64,6 +58,5 @@ def _remove(req: wsgi_util.APIRequest, flavor_id: str) -> Any:
     project = req.validated(schema.remove_tenant_access)[
         "removeTenantAccess"]["tenant"]
     flavor = flavor_obj.Flavor.get_by_flavor_id(context, flavor_id)
-    db_flavor_extras.remove_project(db_api.from_context(context),
-                                    flavor.id, flavor_id, project)
+    flavor.remove_access(project)
     return _access_list(req, flavor)

@@ -13,8 +13,6 @@ from typing import Any
 from minova import exception
 from minova.api.openstack import wsgi_util
 from minova.api.openstack.compute.schemas import flavor_extras as schema
-from minova.db import api as db_api
-from minova.db import flavor_extras as db_flavor_extras
 from minova.objects import flavor as flavor_obj
 
 _RULE = "os_compute_api:os-flavor-extra-specs:%s"
@@ -49,8 +47,7 @@ def create(req: wsgi_util.APIRequest, flavor_id: str) -> Any:
     flavor = _flavor(req, flavor_id, "create")
     specs = {key: _text(key, value) for key, value in
              req.validated(schema.create)["extra_specs"].items()}
-    db_flavor_extras.update_specs(db_api.from_context(req.context),
-                                  flavor.id, specs)
+    flavor.update_extra_specs(specs)
     return wsgi_util.json_response({"extra_specs": specs})
 
 
@@ -68,13 +65,11 @@ def update(req: wsgi_util.APIRequest, flavor_id: str, key: str) -> Any:
     if key not in body:
         raise exception.Invalid(reason="Request body and URI mismatch")
     specs = {key: _text(key, body[key])}
-    db_flavor_extras.update_specs(db_api.from_context(req.context),
-                                  flavor.id, specs)
+    flavor.update_extra_specs(specs)
     return wsgi_util.json_response(specs)
 
 
 def delete(req: wsgi_util.APIRequest, flavor_id: str, key: str) -> Any:
     flavor = _flavor(req, flavor_id, "delete")
-    db_flavor_extras.delete_spec(db_api.from_context(req.context),
-                                 flavor.id, flavor_id, key)
+    flavor.delete_extra_spec(key)
     return wsgi_util.empty_response(202)

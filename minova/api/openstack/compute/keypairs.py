@@ -18,7 +18,7 @@ from minova.api.openstack import common
 from minova.api.openstack import wsgi_util
 from minova.api.openstack.compute.schemas import keypairs as schema
 from minova.db import api as db_api
-from minova.db import keypairs as db_keypairs
+from minova.objects import keypair as keypair_obj
 
 _RULE = "os_compute_api:os-keypairs:%s"
 
@@ -64,24 +64,14 @@ def create(req: wsgi_util.APIRequest) -> Any:
     else:
         private_key, public_key, fingerprint = crypto.generate(key_type,
                                                                name)
-    db = db_api.from_context(context)
-    limit = quota.project_limits(req.deps.conf, db,
+    limit = quota.project_limits(req.deps.conf,
+                                 db_api.from_context(context),
                                  context.project_id)["key_pairs"]
-
-    def check_count(count: int) -> None:
-        if limit != quota.UNLIMITED and count + 1 > limit:
-            raise exception.KeypairLimitExceeded()
-
-    row = db_keypairs.create(db, {
-        "name": name, "user_id": user_id, "fingerprint": fingerprint,
-        "public_key": public_key, "type": key_type}, check_count)
-    # Nova's recheck: two racing creates may both have counted before
-    # either inserted; whichever finds the user over the limit after its
-    # insert takes its key back.
-    if limit != quota.UNLIMITED and db_keypairs.count(db, user_id) > limit:
-        db_keypairs.destroy(db, user_id, name)
-        raise exception.KeypairLimitExceeded()
-    view = _view(req, row, "user_id")
+    keypair = keypair_obj.KeyPair(
+        context, name=name, user_id=user_id, fingerprint=fingerprint,
+        public_key=public_key, type=key_type)
+    keypair.create(limit)
+    view = _view(req, keypair, "user_id")
     if private_key is not None:
         view["private_key"] = private_key
     return wsgi_util.json_response(
@@ -96,9 +86,9 @@ def index(req: wsgi_util.APIRequest) -> Any:
     limit = marker = None
     if req.api_version.matches("2.35"):
         limit, marker = common.limit_and_marker(req)
-    rows = db_keypairs.get_all(db_api.from_context(context), user_id,
-                               limit=limit, marker=marker)
-    items = [_view(req, row) for row in rows]
+    keys = keypair_obj.KeyPairList.get_by_user(context, user_id,
+                                               limit=limit, marker=marker)
+    items = [_view(req, key) for key in keys]
     body: dict = {"keypairs": [{"keypair": item} for item in items]}
     if limit is not None:
         links = common.collection_links(req, items, limit, "os-keypairs",
@@ -112,10 +102,10 @@ def show(req: wsgi_util.APIRequest, name: str) -> Any:
     context = req.context
     user_id = _user_id(req, req.GET.get("user_id"))
     _authorize(req, "show", user_id)
-    row = db_keypairs.get(db_api.from_context(context), user_id, name)
-    view = _view(req, row, "user_id", "id")
-    view.update({"created_at": common.plain_time(row.created_at),
-                 "updated_at": common.plain_time(row.updated_at),
+    key = keypair_obj.KeyPair.get_by_name(context, user_id, name)
+    view = _view(req, key, "user_id", "id")
+    view.update({"created_at": common.plain_time(key.created_at),
+                 "updated_at": common.plain_time(key.updated_at),
                  "deleted": False, "deleted_at": None})
     return wsgi_util.json_response({"keypair": view})
 
@@ -124,7 +114,7 @@ def delete(req: wsgi_util.APIRequest, name: str) -> Any:
     context = req.context
     user_id = _user_id(req, req.GET.get("user_id"))
     _authorize(req, "delete", user_id)
-    db_keypairs.destroy(db_api.from_context(context), user_id, name)
+    keypair_obj.KeyPair.destroy_by_name(context, user_id, name)
     return wsgi_util.empty_response(
         204 if req.api_version.matches("2.2") else 202)
 
@@ -132,7 +122,7 @@ def delete(req: wsgi_util.APIRequest, name: str) -> Any:
 def get_for_boot(context: Any, key_name: str) -> Any:
     """The caller's key named on a boot; a 400 if there is none."""
     try:
-        return db_keypairs.get(db_api.from_context(context),
-                               context.user_id, key_name)
+        return keypair_obj.KeyPair.get_by_name(context, context.user_id,
+                                               key_name)
     except exception.KeypairNotFound as exc:
         raise exception.KeypairNotFoundForBoot() from exc

@@ -13,8 +13,7 @@ from minova.api.openstack import wsgi_util
 from minova.api.openstack.compute import servers
 from minova.api.openstack.compute.schemas import server_extras as schema
 from minova.compute import vm_states
-from minova.db import api as db_api
-from minova.db import tags as db_tags
+from minova.objects import tag as tag_obj
 
 _RULE = "os_compute_api:os-server-tags:%s"
 # Nova's, with the vm_states of actions minova may not have.
@@ -35,32 +34,29 @@ def _instance(req: wsgi_util.APIRequest, server_id: str, action: str,
     return instance
 
 
-def _db(req: wsgi_util.APIRequest) -> Any:
-    return db_api.from_context(req.context)
-
-
 def index(req: wsgi_util.APIRequest, server_id: str) -> Any:
     instance = _instance(req, server_id, "index")
-    return wsgi_util.json_response({"tags": db_tags.get(_db(req),
-                                                        instance.uuid)})
+    tags = tag_obj.TagList.get_by_resource_id(req.context, instance.uuid)
+    return wsgi_util.json_response({"tags": tags.names()})
 
 
 def update_all(req: wsgi_util.APIRequest, server_id: str) -> Any:
     instance = _instance(req, server_id, "update_all", "update tags")
     tags = req.validated(schema.tags)["tags"]
-    return wsgi_util.json_response(
-        {"tags": db_tags.replace(_db(req), instance.uuid, tags)})
+    return wsgi_util.json_response({"tags": tag_obj.TagList.create(
+        req.context, instance.uuid, tags).names()})
 
 
 def delete_all(req: wsgi_util.APIRequest, server_id: str) -> Any:
     instance = _instance(req, server_id, "delete_all", "delete tags")
-    db_tags.delete_all(_db(req), instance.uuid)
+    tag_obj.TagList.destroy(req.context, instance.uuid)
     return wsgi_util.empty_response(204)
 
 
 def show(req: wsgi_util.APIRequest, server_id: str, tag: str) -> Any:
     instance = _instance(req, server_id, "show")
-    if tag not in db_tags.get(_db(req), instance.uuid):
+    tags = tag_obj.TagList.get_by_resource_id(req.context, instance.uuid)
+    if tag not in tags.names():
         raise exception.NotFound("Server %s has no tag %s"
                                  % (server_id, exception.quote(tag)))
     return wsgi_util.empty_response(204)
@@ -69,7 +65,7 @@ def show(req: wsgi_util.APIRequest, server_id: str, tag: str) -> Any:
 def update(req: wsgi_util.APIRequest, server_id: str, tag: str) -> Any:
     instance = _instance(req, server_id, "update", "update tag")
     wsgi_util.validate(tag, schema.TAG)
-    if not db_tags.add(_db(req), instance.uuid, tag):
+    if not tag_obj.Tag.add(req.context, instance.uuid, tag):
         return wsgi_util.empty_response(204)
     response = wsgi_util.empty_response(201)
     response.headers["Location"] = "%s/servers/%s/tags/%s" % (
@@ -79,5 +75,5 @@ def update(req: wsgi_util.APIRequest, server_id: str, tag: str) -> Any:
 
 def delete(req: wsgi_util.APIRequest, server_id: str, tag: str) -> Any:
     instance = _instance(req, server_id, "delete", "delete tag")
-    db_tags.delete(_db(req), instance.uuid, tag)
+    tag_obj.Tag.destroy(req.context, instance.uuid, tag)
     return wsgi_util.empty_response(204)

@@ -11,6 +11,7 @@ from minova.api.openstack.compute.views import flavors as flavor_views
 from minova.db import api as db_api
 from minova.db import tags as db_tags
 from minova.objects import service as service_obj
+from minova.objects import tag as tag_obj
 
 COMPUTE_BINARY = "minova-compute"
 _PROGRESS_STATUSES = ("ACTIVE", "BUILD")
@@ -36,7 +37,8 @@ class Viewer:
         self._tags: dict[str, list[str]] = {}
 
     def load_tags(self, instances: Any) -> None:
-        """Read the tags of a list's servers in one query (2.26)."""
+        """Read the tags of a list's servers in one query (2.26): a
+        read-only list view, so from the rows (docs/architecture.md)."""
         if self.req.api_version.matches("2.26"):
             self._tags.update(db_tags.get_many(
                 db_api.from_context(self.req.context),
@@ -44,8 +46,8 @@ class Viewer:
 
     def _tags_of(self, instance: Any) -> list[str]:
         if instance.uuid not in self._tags:
-            self._tags[instance.uuid] = db_tags.get(
-                db_api.from_context(self.req.context), instance.uuid)
+            self._tags[instance.uuid] = tag_obj.TagList.get_by_resource_id(
+                self.req.context, instance.uuid).names()
         return self._tags[instance.uuid]
 
     def basic(self, instance: Any) -> dict:
