@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ed25519
 
 from minova import crypto
 from tests.fixtures import start_api
@@ -60,6 +62,16 @@ def test_import_list_show_delete(api, public_key):
                       version="2.2").status_code == 204
     _fault(api.get(KEYS + "/mine", token=ALICE), "itemNotFound", 404)
     _fault(api.delete(KEYS + "/mine", token=ALICE), "itemNotFound", 404)
+
+
+def test_ed25519_keys_import(api):
+    key = ed25519.Ed25519PrivateKey.generate().public_key().public_bytes(
+        serialization.Encoding.OpenSSH,
+        serialization.PublicFormat.OpenSSH).decode() + " me@laptop"
+    response = _create(api, name="ed", public_key=key)
+    assert response.status_code == 201, response.text
+    assert response.json()["keypair"]["fingerprint"] == \
+        crypto.ssh_fingerprint(key)
 
 
 def test_status_codes_and_fields_before_2_2(api, public_key):
