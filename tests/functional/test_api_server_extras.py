@@ -216,6 +216,16 @@ def test_availability_zones(api_cloud):
     assert "minova-conductor" in zones["internal"]["hosts"]["test-host"]
 
 
+def test_boot_into_an_unknown_zone_is_a_400(api_cloud):
+    api = api_cloud
+    for zone in ("nowhere", "internal", "nova:compute1"):
+        message = _fault(api.post("/v2.1/servers", token=ALICE, json={
+            "server": {"name": "vm", "flavorRef": "1", "imageRef": IMAGE,
+                       "availability_zone": zone}}), "badRequest", 400)
+        assert "availability zone is not available" in message
+    boot(api, token=ALICE, availability_zone="nova")
+
+
 def test_a_zone_whose_computes_are_disabled_is_unavailable(conf,
                                                            api_cloud):
     api = api_cloud

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from minova import exception
 from minova.api.openstack import common
 from minova.api.openstack import wsgi_util
 from minova.objects import service as service_obj
@@ -43,6 +44,16 @@ def _zones(req: wsgi_util.APIRequest) -> tuple[dict, list]:
         else:
             enabled.setdefault(zone, []).append(service)
     return enabled, sorted(disabled - set(enabled))
+
+
+def check_for_boot(req: wsgi_util.APIRequest, zone: str) -> None:
+    """A 400 unless ``zone`` is an available zone, as Nova checks a
+    boot's ``availability_zone`` (its ``zone:host`` forms are not
+    served)."""
+    available, _unavailable = _zones(req)
+    if zone not in available or zone == INTERNAL_ZONE:
+        raise exception.Invalid(
+            reason="The requested availability zone is not available")
 
 
 def index(req: wsgi_util.APIRequest) -> Any:

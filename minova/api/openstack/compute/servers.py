@@ -14,6 +14,7 @@ from oslo_utils import timeutils
 from minova import exception
 from minova.api.openstack import common
 from minova.api.openstack import wsgi_util
+from minova.api.openstack.compute import availability_zone
 from minova.api.openstack.compute import idempotency
 from minova.api.openstack.compute import images
 from minova.api.openstack.compute import keypairs
@@ -257,6 +258,8 @@ def _create(req: wsgi_util.APIRequest, body: dict) -> Any:
     image_id = _image_for_boot(req, body["imageRef"])
     if body.get("key_name") is not None:
         keypairs.get_for_boot(context, body["key_name"])
+    if body.get("availability_zone") is not None:
+        availability_zone.check_for_boot(req, body["availability_zone"])
     for device in body.get("block_device_mapping_v2", []):
         if device["uuid"] != image_id:
             raise exception.ValidationError(
