@@ -53,7 +53,8 @@ def create(req: wsgi_util.APIRequest) -> Any:
     _authorize(req, "create", user_id)
     name = body["name"]
     if name != name.strip():
-        # Nova's own check: the schema allows inner spaces only.
+        # The schema's pattern takes spaces anywhere; Nova refuses them
+        # at the ends.
         raise exception.InvalidKeypair(
             reason="Keypair name contains leading or trailing spaces")
     key_type = body.get("type", crypto.SSH)
