@@ -151,6 +151,19 @@ def test_flavor_access_errors(api):
            404)
 
 
+def test_extra_specs_and_access_go_with_their_flavor(api):
+    _private(api)
+    _access(api, "private", "addTenantAccess", "p1")
+    api.post("/v2.1/flavors/private/os-extra_specs",
+             json={"extra_specs": {"k": "v"}})
+    assert api.delete("/v2.1/flavors/private").status_code == 202
+    _private(api)
+    assert api.get("/v2.1/flavors/private/os-extra_specs").json() == \
+        {"extra_specs": {}}
+    assert api.get("/v2.1/flavors/private/os-flavor-access").json() == \
+        {"flavor_access": []}
+
+
 def test_boot_of_a_private_flavor_needs_access(cloud):  # noqa: F811
     _private(cloud)
     body = {"name": "vm", "flavorRef": "private", "imageRef": IMAGE}

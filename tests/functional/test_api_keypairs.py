@@ -101,6 +101,7 @@ def test_bad_input_is_a_400_and_a_duplicate_a_409(api, public_key):
     for body in ({"name": "bad", "public_key": "ssh-rsa nonsense"},
                  {"name": "a/b", "public_key": public_key},
                  {"name": "", "public_key": public_key},
+                 {"name": " lead", "public_key": public_key},
                  {"name": "k", "type": "pgp"},
                  {"name": "k", "extra": 1}):
         _fault(_create(api, **body), "badRequest", 400)
