@@ -289,3 +289,57 @@ class IdentityKeysMissing(MinovaException):
                "(or 'minova-manage fernet setup') first.")
     code = 503
     safe = True
+
+
+# -- issue 9, part RES1 -------------------------------------------------------
+
+class FlavorExtraSpecsNotFound(NotFound):
+    msg_fmt = ("Flavor %(flavor_id)s has no extra specs with key "
+               "%(extra_specs_key)s.")
+
+
+class FlavorAccessExists(Conflict):
+    msg_fmt = ("Flavor access already exists for flavor %(flavor_id)s and "
+               "project %(project_id)s combination.")
+
+
+class FlavorAccessNotFound(NotFound):
+    msg_fmt = ("Flavor access not found for %(flavor_id)s / "
+               "%(project_id)s combination.")
+
+
+class FlavorIsPublic(Conflict):
+    msg_fmt = ("Can not add access to a public flavor %(flavor_id)s.")
+
+
+class KeypairNotFound(NotFound):
+    msg_fmt = "Keypair %(name)s not found for user %(user_id)s"
+
+
+class KeyPairExists(Conflict):
+    msg_fmt = "Key pair '%(key_name)s' already exists."
+
+
+class InvalidKeypair(Invalid):
+    msg_fmt = "Keypair data is invalid: %(reason)s"
+
+
+class KeypairNotFoundForBoot(Invalid):
+    msg_fmt = "Invalid key_name provided."
+
+
+class KeypairLimitExceeded(QuotaError):
+    msg_fmt = "Quota exceeded, too many key pairs."
+
+
+class TagNotFound(NotFound):
+    msg_fmt = "Tag %(tag)s could not be found."
+
+
+class TooManyTags(Invalid):
+    msg_fmt = ("Too many tags on server %(server_id)s: at most %(limit)d "
+               "are allowed.")
+
+
+class MetadataKeyNotFound(NotFound):
+    msg_fmt = "Metadata item was not found"

@@ -8,8 +8,10 @@ moment of a create, in the transaction that inserts them
 creates cannot together exceed a limit.
 
 Enforced: instances, cores and ram on server create, metadata_items on
-the create's metadata. The rest are shown only: key_pairs, server_groups
-and server_group_members until minova has those resources, the
+the create's metadata and on server metadata changes, key_pairs on key
+pair create (a user's keys, counted by ``minova.db.keypairs.create``).
+The rest are shown only: server_groups and server_group_members until
+minova has those resources, the
 injected_* ones because minova refuses personality files, and Nova's
 nova-network ones, always -1 as in Nova since nova-network went.
 """

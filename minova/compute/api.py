@@ -29,6 +29,7 @@ from minova.conductor import rpcapi as conductor_rpcapi
 from minova.db import api as db_api
 from minova.objects import instance as instance_obj
 from minova.objects import service as service_obj
+from minova.objects import tag as tag_obj
 
 LOG = logging.getLogger(__name__)
 
@@ -82,7 +83,8 @@ class API:
                *, metadata: dict | None = None,
                availability_zone: str | None = None,
                key_name: str | None = None, min_count: int = 1,
-               max_count: int = 1, networks: Any = None) -> list:
+               max_count: int = 1, networks: Any = None,
+               tags: list[str] | None = None) -> list:
         """Write ``max_count`` instances, or as many as the project's quota
         allows if that is at least ``min_count`` (else
         ``TooManyInstances``, 403, and nothing is written), and ask the
@@ -91,7 +93,8 @@ class API:
         more items than the quota allows.
 
         ``networks`` is Nova's request: "none", "auto" (the default) or a
-        list; with "none" an instance gets no fixed IP.
+        list; with "none" an instance gets no fixed IP. ``tags`` (2.52)
+        are written before the build is asked for.
         """
         self._check_create(flavor, name, min_count, max_count)
         zone = availability_zone or self.conf.compute.default_schedule_zone
@@ -111,6 +114,8 @@ class API:
                                       values_for)
         for instance, row in zip(instances, rows, strict=True):
             instance.created_as(row)
+            if tags:
+                tag_obj.TagList.create(context, instance.uuid, tags)
         request_spec = {
             "instance_uuids": [inst.uuid for inst in instances],
             "num_instances": len(instances),
@@ -292,3 +297,41 @@ class API:
                 state=None)
         instance.save(expected_task_state=expected)
         self.compute_rpcapi.reboot_instance(context, instance, reboot_type)
+
+    # -- metadata (issue 9, RES1) ----------------------------------------
+
+    # Nova's state check for metadata changes ("paused" and "suspended"
+    # are Nova's vm_states of those actions, should minova get them).
+    _METADATA_STATES = [vm_states.ACTIVE, "paused", "suspended",
+                        vm_states.STOPPED]
+
+    def update_metadata(self, context: Any, instance: Any, metadata: dict,
+                        replace: bool = False) -> dict:
+        """Merge ``metadata`` into the server's (or, with ``replace``,
+        make it the server's); returns the result. Held to the
+        ``metadata_items`` quota (403); 409 unless the server is ACTIVE,
+        PAUSED, SUSPENDED or STOPPED with no task. Stored with a
+        compare-and-swap on the task state, so an action that starts
+        meanwhile wins and this is a 409."""
+        _check_state(instance, "update_metadata", self._METADATA_STATES,
+                     [None])
+        merged = dict(metadata) if replace else {**instance.metadata,
+                                                 **metadata}
+        db = db_api.from_context(context)
+        quota.check_metadata(
+            quota.project_limits(self.conf, db, instance.project_id),
+            merged)
+        instance.metadata = merged
+        instance.save(expected_task_state=[None])
+        return merged
+
+    def delete_metadata_item(self, context: Any, instance: Any,
+                             key: str) -> None:
+        _check_state(instance, "delete_metadata", self._METADATA_STATES,
+                     [None])
+        if key not in instance.metadata:
+            raise exception.MetadataKeyNotFound()
+        metadata = dict(instance.metadata)
+        del metadata[key]
+        instance.metadata = metadata
+        instance.save(expected_task_state=[None])

@@ -50,13 +50,20 @@ def get_by_id(db: db_api.Database, flavor_id: int) -> models.Flavor:
 def get_all(db: db_api.Database, *, is_public: bool | None = True,
             min_memory_mb: int | None = None, min_root_gb: int | None = None,
             sort_key: str = "flavorid", sort_dir: str = "asc",
-            limit: int | None = None,
-            marker: str | None = None) -> list[sa.Row]:
-    """Enabled flavors, as rows (``db.reader()``)."""
+            limit: int | None = None, marker: str | None = None,
+            project_id: str | None = None) -> list[sa.Row]:
+    """Enabled flavors, as rows (``db.reader()``). With ``is_public`` true
+    and a ``project_id``, also the private flavors that project has access
+    to (``os-flavor-access``), as Nova lists them."""
+    if not is_public:
+        project_id = None
     params = {name: value for name, value in (
-        ("is_public", is_public), ("min_memory_mb", min_memory_mb),
+        ("is_public", is_public), ("project_id", project_id),
+        ("min_memory_mb", min_memory_mb),
         ("min_root_gb", min_root_gb), ("limit", limit))
         if value is not None}
+    if project_id is not None:
+        del params["is_public"]  # public or shared: one filter, below
     shape = (frozenset(params), sort_key, sort_dir)
     if marker is None:
         query = _list_query(*shape)
@@ -85,7 +92,13 @@ def _build_list_query(filters: frozenset[str], sort_key: str,
     columns = models.Flavor.__table__.c
     query = sa.select(models.Flavor.__table__).where(
         columns.disabled == sa.false())
-    if "is_public" in filters:
+    if "project_id" in filters:
+        projects = models.FlavorProject.__table__.c
+        query = query.where(sa.or_(
+            columns.is_public == sa.true(),
+            columns.id.in_(sa.select(projects.flavor_id).where(
+                projects.project_id == sa.bindparam("project_id")))))
+    elif "is_public" in filters:
         query = query.where(columns.is_public == sa.bindparam("is_public"))
     if "min_memory_mb" in filters:
         query = query.where(

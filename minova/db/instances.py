@@ -12,6 +12,7 @@ from minova import exception
 from minova.db import api as db_api
 from minova.db import common
 from minova.db import models
+from minova.db import tags as db_tags
 
 # Columns that are never NULL, so keyset paging over them is exact.
 SORT_KEYS = ("created_at", "display_name", "uuid", "vm_state", "id")
@@ -43,6 +44,8 @@ def _query(filters: dict, read_deleted: str) -> sa.Select:
     if filters.get("changes-since") is not None:
         query = query.where(models.Instance.updated_at
                             >= filters["changes-since"])
+    for clause in db_tags.filters(models.Instance.uuid, filters):
+        query = query.where(clause)
     return query
 
 
@@ -226,4 +229,7 @@ def destroy(db: db_api.Database, uuid: str) -> models.Instance:
         # Out of the address index too (look-ups skip deleted rows anyway).
         row.fixed_ip = None
         row.terminated_at = row.terminated_at or now
+        # A deleted server's tags go with it, as in Nova.
+        session.execute(sa.delete(models.Tag).where(
+            models.Tag.resource_id == uuid))
     return row

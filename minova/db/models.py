@@ -413,3 +413,68 @@ class IdentityGeneration(Base):
     id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
     generation: orm.Mapped[int] = orm.mapped_column(sa.BigInteger,
                                                     default=0)
+
+
+# -- issue 9, part RES1: flavor extra specs and access, key pairs, tags ----
+
+class FlavorExtraSpec(Base, TimestampMixin):
+    """A key/value of a flavor (``/flavors/{id}/os-extra_specs``); goes
+    with its flavor."""
+
+    __tablename__ = "flavor_extra_specs"
+    __table_args__ = (
+        sa.UniqueConstraint("flavor_id", "key",
+                            name="uniq_flavor_extra_specs0flavor_id0key"),
+    )
+
+    id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
+    flavor_id: orm.Mapped[int] = orm.mapped_column(
+        sa.ForeignKey("flavors.id", ondelete="CASCADE"))
+    key: orm.Mapped[str] = orm.mapped_column(sa.String(255))
+    value: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
+
+
+class FlavorProject(Base, TimestampMixin):
+    """A project that may use a private flavor (``os-flavor-access``)."""
+
+    __tablename__ = "flavor_projects"
+    __table_args__ = (
+        sa.UniqueConstraint("flavor_id", "project_id",
+                            name="uniq_flavor_projects0flavor_id0"
+                                 "project_id"),
+    )
+
+    id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
+    flavor_id: orm.Mapped[int] = orm.mapped_column(
+        sa.ForeignKey("flavors.id", ondelete="CASCADE"))
+    project_id: orm.Mapped[str] = orm.mapped_column(sa.String(255))
+
+
+class KeyPair(Base, TimestampMixin):
+    """A user's public key (``/os-keypairs``). Not soft-deleted, as in
+    Nova's API database."""
+
+    __tablename__ = "key_pairs"
+    __table_args__ = (
+        sa.UniqueConstraint("user_id", "name",
+                            name="uniq_key_pairs0user_id0name"),
+    )
+
+    id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
+    name: orm.Mapped[str] = orm.mapped_column(sa.String(255))
+    user_id: orm.Mapped[str] = orm.mapped_column(sa.String(255))
+    fingerprint: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
+    public_key: orm.Mapped[str | None] = orm.mapped_column(sa.Text)
+    type: orm.Mapped[str] = orm.mapped_column(sa.String(16), default="ssh")
+
+
+class Tag(Base):
+    """A server's tag (``/servers/{id}/tags``, 2.26)."""
+
+    __tablename__ = "tags"
+    __table_args__ = (sa.Index("tags_tag_idx", "tag"),)
+
+    resource_id: orm.Mapped[str] = orm.mapped_column(sa.String(36),
+                                                     primary_key=True)
+    tag: orm.Mapped[str] = orm.mapped_column(sa.String(60),
+                                             primary_key=True)

@@ -10,3 +10,5 @@ def register_all() -> None:
     __import__("minova.objects.flavor")
     __import__("minova.objects.compute_node")
     __import__("minova.objects.instance")
+    __import__("minova.objects.keypair")
+    __import__("minova.objects.tag")

@@ -114,8 +114,11 @@ def _path_values(known: dict[str, list[str]]) -> dict[str, Any]:
         "hypervisor_id": st.sampled_from(known["hypervisors"]) | junk,
         "image_id": st.just(IMAGE) | junk,
         "version": st.sampled_from(metadata_handler.VERSIONS) | junk,
-        "project_id": st.sampled_from(["demo", "admin"]) | junk,
+        "project_id": st.sampled_from(["admin", "p1"]) | junk,
         "class_name": st.just("default") | junk,
+        "key": st.sampled_from(["hw:cpu_policy", "role"]) | junk,
+        "name": st.sampled_from(["fuzz-key"]) | junk,
+        "tag": st.sampled_from(["fuzz-tag"]) | junk,
     }
 
 
@@ -130,7 +133,8 @@ def _path(draw: Any, template: str, values: dict) -> str:
 _QUERY_NAMES = ("limit", "marker", "sort_key", "sort_dir", "status",
                 "all_tenants", "changes-since", "name", "flavor", "image",
                 "host", "node", "binary", "project_id", "tenant_id",
-                "deleted", "minRam", "minDisk", "is_public")
+                "deleted", "minRam", "minDisk", "is_public", "user_id",
+                "tags", "tags-any", "not-tags", "not-tags-any")
 
 
 def _query(draw: Any) -> str:
@@ -194,6 +198,24 @@ _SHAPED = {
         {}, optional={name: _SCALARS for name in (
             "name", "id", "ram", "vcpus", "disk", "swap", "rxtx_factor",
             "OS-FLV-EXT-DATA:ephemeral", "os-flavor-access:is_public")})}),
+    # Issue 9, RES1.
+    "/v2.1/os-keypairs": st.fixed_dictionaries({
+        "keypair": st.fixed_dictionaries({}, optional={
+            "name": st.just("fuzz-key") | _TEXT, "public_key": _TEXT,
+            "type": st.sampled_from(["ssh", "x509"]) | _TEXT,
+            "user_id": _TEXT})}),
+    "/v2.1/flavors/{flavor_id}/os-extra_specs": st.fixed_dictionaries({
+        "extra_specs": st.dictionaries(_TEXT, _SCALARS, max_size=3)
+        | _JSON}),
+    "/v2.1/flavors/{flavor_id}/action": st.fixed_dictionaries({}, optional={
+        "addTenantAccess": st.fixed_dictionaries({"tenant": _TEXT}),
+        "removeTenantAccess": st.fixed_dictionaries({"tenant": _TEXT})}),
+    "/v2.1/servers/{server_id}/metadata": st.fixed_dictionaries({
+        "metadata": st.dictionaries(_TEXT, _TEXT, max_size=3) | _JSON}),
+    "/v2.1/servers/{server_id}/metadata/{key}": st.fixed_dictionaries({
+        "meta": st.dictionaries(_TEXT, _TEXT, max_size=2) | _JSON}),
+    "/v2.1/servers/{server_id}/tags": st.fixed_dictionaries({
+        "tags": st.lists(_TEXT, max_size=3) | _JSON}),
 }
 
 

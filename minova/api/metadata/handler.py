@@ -34,12 +34,14 @@ from minova.api import deps as api_deps
 from minova.api.openstack import faults
 from minova.api.openstack import wsgi_util
 from minova.objects import instance as instance_obj
+from minova.objects import keypair as keypair_obj
 
 VERSIONS = ["2012-08-10", "2013-04-04", "2013-10-17", "2015-10-15",
             "2016-06-30", "2016-10-06", "2017-02-22", "2018-08-27",
             "latest"]
 
 _FILES = ["meta_data.json"]
+_KEYS_SINCE = "2015-10-15"  # Liberty, when Nova added "keys"
 
 # What this app serves, with the methods (``{version}`` is one of
 # VERSIONS); anything else is a 404, another method a 405.
@@ -58,9 +60,12 @@ def _not_found() -> webob.Response:
     return faults.fault_response(404, "The resource could not be found.")
 
 
-def meta_data(instance: Any) -> dict:
-    """``meta_data.json`` for ``instance``."""
-    return {
+def meta_data(instance: Any, key: Any = None,
+              version: str = "latest") -> dict:
+    """``meta_data.json`` for ``instance``; ``key`` is its key pair's row,
+    if it has one: ``public_keys``, and from 2015-10-15 ``keys``, as Nova
+    serves them."""
+    data = {
         "uuid": instance.uuid,
         "name": instance.display_name,
         "hostname": instance.hostname,
@@ -69,6 +74,26 @@ def meta_data(instance: Any) -> dict:
         "launch_index": 0,
         "meta": dict(instance.metadata or {}),
     }
+    if key is not None:
+        data["public_keys"] = {key.name: key.public_key}
+        if version == "latest" or version >= _KEYS_SINCE:
+            data["keys"] = [{"name": key.name, "type": key.type,
+                             "data": key.public_key}]
+    return data
+
+
+def find_key(deps: api_deps.Deps, instance: Any) -> Any:
+    """The instance's key pair, read when asked for: minova keeps only
+    its name on the instance, so a key deleted since boot is not served
+    (Nova copies the key into the instance at boot)."""
+    if not instance.key_name or not instance.user_id:
+        return None
+    context = minova_context.get_admin_context(db=deps.db)
+    try:
+        return keypair_obj.KeyPair.get_by_name(context, instance.user_id,
+                                               instance.key_name)
+    except exception.KeypairNotFound:
+        return None
 
 
 def find_instance(deps: api_deps.Deps, req: wsgi.Request) -> Any:
@@ -128,4 +153,6 @@ class MetadataRequestHandler:
             return _text(_FILES)
         if parts[2] != "meta_data.json":
             return _not_found()
-        return wsgi_util.json_response(meta_data(instance))
+        deps = req.environ[api_deps.ENVIRON_KEY]
+        return wsgi_util.json_response(
+            meta_data(instance, find_key(deps, instance), parts[1]))

@@ -11,6 +11,7 @@ from minova.api.openstack import wsgi_util
 from minova.api.openstack.compute.schemas import flavors as schema
 from minova.api.openstack.compute.views import flavors as views
 from minova.db import api as db_api
+from minova.db import flavor_extras as db_flavor_extras
 from minova.db import flavors as db_flavors
 from minova.objects import flavor as flavor_obj
 
@@ -60,13 +61,19 @@ def _list(req: wsgi_util.APIRequest, view: Any) -> Any:
         raise exception.ValidationError(
             field="sort_dir", reason="%r is not one of asc, desc" % sort_dir)
     # Read-only list: the rows themselves (docs/architecture.md, Data).
+    db = db_api.from_context(context)
     flavors = db_flavors.get_all(
-        db_api.from_context(context), is_public=_is_public(req),
+        db, is_public=_is_public(req), project_id=context.project_id,
         min_memory_mb=_int_param(req, "minRam"),
         min_root_gb=_int_param(req, "minDisk"),
         sort_key=_SORT_KEYS[sort_key], sort_dir=sort_dir, limit=limit,
         marker=marker)
     items = [view(req, flavor) for flavor in flavors]
+    if view is views.detail and req.api_version.matches("2.61"):
+        specs = db_flavor_extras.get_specs_many(
+            db, [flavor.id for flavor in flavors])
+        for item, flavor in zip(items, flavors, strict=True):
+            views.with_extra_specs(req, item, specs[flavor.id])
     body: dict = {"flavors": items}
     next_links = common.collection_links(req, items, limit, "flavors")
     if next_links:
@@ -86,7 +93,8 @@ def show(req: wsgi_util.APIRequest, flavor_id: str) -> Any:
     context = req.context
     req.deps.policy.authorize(context, "os_compute_api:flavors:show")
     flavor = flavor_obj.Flavor.get_by_flavor_id(context, flavor_id)
-    return wsgi_util.json_response({"flavor": views.detail(req, flavor)})
+    return wsgi_util.json_response({"flavor": views.with_extra_specs(
+        req, views.detail(req, flavor), flavor.extra_specs)})
 
 
 _DB_MAX_INT = 2 ** 31 - 1
@@ -141,7 +149,8 @@ def create(req: wsgi_util.APIRequest) -> Any:
         is_public=common.is_true(
             str(body.get("os-flavor-access:is_public", True))))
     flavor.create()
-    return wsgi_util.json_response({"flavor": views.detail(req, flavor)})
+    return wsgi_util.json_response({"flavor": views.with_extra_specs(
+        req, views.detail(req, flavor), {})})
 
 
 def delete(req: wsgi_util.APIRequest, flavor_id: str) -> Any:

@@ -7,13 +7,19 @@ from typing import Any
 from minova.api.openstack import router
 from minova.api.openstack import versions
 from minova.api.openstack.compute import aggregates
+from minova.api.openstack.compute import availability_zone
+from minova.api.openstack.compute import flavor_access
+from minova.api.openstack.compute import flavor_extra_specs
 from minova.api.openstack.compute import flavors
 from minova.api.openstack.compute import hypervisors
 from minova.api.openstack.compute import images
+from minova.api.openstack.compute import keypairs
 from minova.api.openstack.compute import limits
 from minova.api.openstack.compute import quota_classes
 from minova.api.openstack.compute import quota_sets
 from minova.api.openstack.compute import server_actions
+from minova.api.openstack.compute import server_metadata
+from minova.api.openstack.compute import server_tags
 from minova.api.openstack.compute import servers
 from minova.api.openstack.compute import services
 
@@ -51,6 +57,32 @@ ROUTES: dict[str, dict[str, router.Handler]] = {
     "/images/{image_id}": {"GET": images.show},
     "/v2/images": {"GET": images.index},
     "/v2/images/{image_id}": {"GET": images.show},
+    # Issue 9, part RES1: flavor extra specs and access, key pairs, server
+    # metadata and tags, availability zones.
+    "/flavors/{flavor_id}/os-extra_specs": {
+        "GET": flavor_extra_specs.index, "POST": flavor_extra_specs.create},
+    "/flavors/{flavor_id}/os-extra_specs/{key}": {
+        "GET": flavor_extra_specs.show, "PUT": flavor_extra_specs.update,
+        "DELETE": flavor_extra_specs.delete},
+    "/flavors/{flavor_id}/os-flavor-access": {"GET": flavor_access.index},
+    "/flavors/{flavor_id}/action": {"POST": flavor_access.action},
+    "/os-keypairs": {"GET": keypairs.index, "POST": keypairs.create},
+    "/os-keypairs/{name}": {"GET": keypairs.show,
+                            "DELETE": keypairs.delete},
+    "/servers/{server_id}/metadata": {
+        "GET": server_metadata.index, "POST": server_metadata.create,
+        "PUT": server_metadata.update_all},
+    "/servers/{server_id}/metadata/{key}": {
+        "GET": server_metadata.show, "PUT": server_metadata.update,
+        "DELETE": server_metadata.delete},
+    "/servers/{server_id}/tags": {
+        "GET": server_tags.index, "PUT": server_tags.update_all,
+        "DELETE": server_tags.delete_all},
+    "/servers/{server_id}/tags/{tag}": {
+        "GET": server_tags.show, "PUT": server_tags.update,
+        "DELETE": server_tags.delete},
+    "/os-availability-zone": {"GET": availability_zone.index},
+    "/os-availability-zone/detail": {"GET": availability_zone.detail},
 }
 
 

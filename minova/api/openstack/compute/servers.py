@@ -14,8 +14,10 @@ from oslo_utils import timeutils
 from minova import exception
 from minova.api.openstack import common
 from minova.api.openstack import wsgi_util
+from minova.api.openstack.compute import availability_zone
 from minova.api.openstack.compute import idempotency
 from minova.api.openstack.compute import images
+from minova.api.openstack.compute import keypairs
 from minova.api.openstack.compute.schemas import servers as schema
 from minova.api.openstack.compute.views import servers as views
 from minova.objects import flavor as flavor_obj
@@ -124,12 +126,23 @@ def _filters(req: wsgi_util.APIRequest, rule: str) -> dict | None:
             return None
     if "changes-since" in params:
         filters["changes-since"] = _changes_since(req)
+    if req.api_version.matches("2.26"):
+        filters.update(_tag_filters(params))
     all_tenants = _all_tenants(req, rule)
     if context.is_admin:
         filters.update(_admin_filters(params))
     if not all_tenants and "project_id" not in filters:
         filters["project_id"] = context.project_id
     return filters
+
+
+_TAG_FILTERS = ("tags", "tags-any", "not-tags", "not-tags-any")
+
+
+def _tag_filters(params: Any) -> dict:
+    """2.26: each a comma-separated list of tags."""
+    return {name: [tag for tag in params[name].split(",") if tag]
+            for name in _TAG_FILTERS if params.get(name)}
 
 
 def _admin_filters(params: Any) -> dict:
@@ -162,6 +175,8 @@ def _list(req: wsgi_util.APIRequest, detail: bool) -> Any:
             sort_keys=sort_keys, sort_dirs=sort_dirs,
             expected_attrs=["fault"] if detail else None)
     viewer = views.Viewer(req)
+    if detail:
+        viewer.load_tags(instances)
     show = viewer.detail if detail else viewer.basic
     items = [show(instance) for instance in instances]
     body: dict = {"servers": items}
@@ -227,9 +242,7 @@ _MAX_COUNT = 2 ** 31 - 1
 def create(req: wsgi_util.APIRequest) -> Any:
     context = req.context
     req.deps.policy.authorize(context, "os_compute_api:servers:create")
-    body = req.validated(schema.create_v237
-                         if req.api_version.matches("2.37")
-                         else schema.create)
+    body = req.validated(schema.create_for(req.api_version))
     return idempotency.once(req, body, lambda: _create(req, body["server"]))
 
 
@@ -243,6 +256,10 @@ def _create(req: wsgi_util.APIRequest, body: dict) -> Any:
                                              "max_count")
     flavor = _flavor_for_boot(req, body["flavorRef"])
     image_id = _image_for_boot(req, body["imageRef"])
+    if body.get("key_name") is not None:
+        keypairs.get_for_boot(context, body["key_name"])
+    if body.get("availability_zone") is not None:
+        availability_zone.check_for_boot(req, body["availability_zone"])
     for device in body.get("block_device_mapping_v2", []):
         if device["uuid"] != image_id:
             raise exception.ValidationError(
@@ -253,7 +270,8 @@ def _create(req: wsgi_util.APIRequest, body: dict) -> Any:
         metadata=body.get("metadata"),
         availability_zone=body.get("availability_zone"),
         key_name=body.get("key_name"), min_count=min_count,
-        max_count=max_count, networks=body.get("networks", "auto"))
+        max_count=max_count, networks=body.get("networks", "auto"),
+        tags=body.get("tags"))
     first = instances[0]
     response = wsgi_util.json_response(
         {"server": _created_view(req, first, body)}, status=202)

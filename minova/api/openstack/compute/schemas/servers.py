@@ -4,15 +4,16 @@ What minova cannot honour is not in the schemas, so asking for it is a 400
 naming the field instead of being silently ignored: specific networks or
 ports (there is no networking service; "auto" and "none" are), adminPass,
 user_data, personality, volumes, security groups, scheduler hints,
-description (2.19) and tags. The one block device accepted is the image
-as the local root disk, which the ``openstack`` CLI always sends and which
-means what ``imageRef`` means.
+description (2.19) and, before 2.52, tags. The one block device accepted
+is the image as the local root disk, which the ``openstack`` CLI always
+sends and which means what ``imageRef`` means.
 """
 
 from __future__ import annotations
 
 import copy
 
+from minova.api.openstack.compute.schemas import server_extras
 from minova.api.openstack.compute.schemas import types
 
 _REF = {"type": ["string", "integer"], "minLength": 1, "maxLength": 1024}
@@ -67,6 +68,21 @@ create = {
 create_v237 = copy.deepcopy(create)
 create_v237["properties"]["server"]["required"] = [
     "name", "flavorRef", "imageRef", "networks"]
+
+# 2.52: tags at create.
+create_v252 = copy.deepcopy(create_v237)
+create_v252["properties"]["server"]["properties"]["tags"] = \
+    server_extras.TAGS
+
+
+def create_for(version: object) -> dict:
+    """The create schema of a microversion."""
+    if version.matches("2.52"):  # type: ignore[attr-defined]
+        return create_v252
+    if version.matches("2.37"):  # type: ignore[attr-defined]
+        return create_v237
+    return create
+
 
 update = {
     "type": "object",

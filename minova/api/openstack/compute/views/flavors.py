@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from minova import exception
 from minova.api.openstack import common
 from minova.api.openstack import wsgi_util
 
@@ -29,6 +30,24 @@ def detail(req: wsgi_util.APIRequest, flavor: Any) -> dict:
     return view
 
 
+def with_extra_specs(req: wsgi_util.APIRequest, view: dict,
+                     extra_specs: dict | None) -> dict:
+    """2.61: a flavor shows its extra specs to those who may read them
+    (``os_compute_api:os-flavor-extra-specs:index``)."""
+    if req.api_version.matches("2.61") and _may_read_specs(req):
+        view["extra_specs"] = dict(extra_specs or {})
+    return view
+
+
+def _may_read_specs(req: wsgi_util.APIRequest) -> bool:
+    try:
+        req.deps.policy.authorize(
+            req.context, "os_compute_api:os-flavor-extra-specs:index")
+    except exception.Forbidden:
+        return False
+    return True
+
+
 def embedded(flavor: Any) -> dict:
     """The flavor a server shows from 2.47: its snapshot, no id."""
     return {
@@ -38,5 +57,6 @@ def embedded(flavor: Any) -> dict:
         "ephemeral": flavor.ephemeral_gb,
         "swap": flavor.swap,
         "original_name": flavor.name,
-        "extra_specs": {},
+        "extra_specs": dict(flavor.extra_specs)
+        if flavor.obj_attr_is_set("extra_specs") else {},
     }
