@@ -30,9 +30,9 @@ _BASE_RULES = [
                             description="Decides what an admin is."),
     oslo_policy.RuleDefault("admin_api", ADMIN,
                             description="Only admins."),
-    oslo_policy.RuleDefault("project_member_api", PROJECT_MEMBER_OR_ADMIN,
+    oslo_policy.RuleDefault("project_member_api", PROJECT_MEMBER,
                             description="A member of the project."),
-    oslo_policy.RuleDefault("project_reader_api", PROJECT_READER_OR_ADMIN,
+    oslo_policy.RuleDefault("project_reader_api", PROJECT_READER,
                             description="A reader of the project."),
     oslo_policy.RuleDefault(
         "project_member_or_admin",
