@@ -22,7 +22,8 @@ def _load(name: str) -> ModuleType:
     return module
 
 
-@pytest.mark.parametrize("name", ["api", "bare_app", "idle_connections",
+@pytest.mark.parametrize("name", ["api", "bare_app", "cold_start",
+                                  "idle_connections",
                                   "metadata", "rpc_ping", "rpc_transport"])
 def test_script_imports_and_has_main(name: str) -> None:
     assert callable(_load(name).main)
