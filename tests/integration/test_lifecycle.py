@@ -269,7 +269,8 @@ def test_boots_a_crash_interrupted_end_active_or_error(minova_all):
     BUILD, every ERROR has a fault, and the hypervisor's usage is that of
     the ACTIVE servers."""
     cloud = minova_all(conductor__build_timeout=5,
-                       fake_driver__spawn_delay=0.5)
+                       fake_driver__spawn_delay=0.5,
+                       quota__instances=-1, quota__cores=-1, quota__ram=-1)
     process = cloud.start()
     accepted = []
     for index in range(100):

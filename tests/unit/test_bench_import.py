@@ -22,9 +22,9 @@ def _load(name: str) -> ModuleType:
     return module
 
 
-@pytest.mark.parametrize("name", ["api", "bare_app", "identity",
-                                  "idle_connections", "metadata",
-                                  "rpc_ping", "rpc_transport"])
+@pytest.mark.parametrize("name", ["api", "bare_app", "cold_start",
+                                  "identity", "idle_connections",
+                                  "metadata", "rpc_ping", "rpc_transport"])
 def test_script_imports_and_has_main(name: str) -> None:
     assert callable(_load(name).main)
 
