@@ -161,6 +161,14 @@ class Instance(Base, TimestampMixin, SoftDeleteMixin):
         sa.DateTime)
     terminated_at: orm.Mapped[datetime.datetime | None] = orm.mapped_column(
         sa.DateTime)
+    # Issue 9, RES2 (migration 0007): lock/unlock. ``locked_by`` is who
+    # locked it, "owner" or "admin", as in Nova: an owner may not unlock
+    # what an admin locked.
+    locked: orm.Mapped[bool | None] = orm.mapped_column(sa.Boolean,
+                                                       default=False)
+    locked_by: orm.Mapped[str | None] = orm.mapped_column(sa.String(5))
+    locked_reason: orm.Mapped[str | None] = orm.mapped_column(
+        sa.String(255))
 
 
 class InstanceFault(Base, TimestampMixin):
@@ -243,3 +251,50 @@ class IdempotencyKey(Base):
     body: orm.Mapped[str | None] = orm.mapped_column(sa.Text)
     created_at: orm.Mapped[datetime.datetime] = orm.mapped_column(
         sa.DateTime, default=_utcnow)
+
+
+# -- Issue 9, RES2: instance actions (migration 0007) -----------------------
+
+
+class InstanceAction(Base, TimestampMixin):
+    """One request that acted on a server (``os-instance-actions``), as
+    Nova's ``instance_actions``."""
+
+    __tablename__ = "instance_actions"
+    __table_args__ = (
+        sa.Index("instance_uuid_idx", "instance_uuid"),
+        sa.Index("request_id_idx", "request_id"),
+    )
+
+    id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
+    action: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
+    instance_uuid: orm.Mapped[str | None] = orm.mapped_column(
+        sa.String(36))
+    request_id: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
+    user_id: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
+    project_id: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
+    start_time: orm.Mapped[datetime.datetime | None] = orm.mapped_column(
+        sa.DateTime, default=_utcnow)
+    finish_time: orm.Mapped[datetime.datetime | None] = orm.mapped_column(
+        sa.DateTime)
+    message: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
+
+
+class InstanceActionEvent(Base, TimestampMixin):
+    """A step of an action on a host (``compute_stop_instance``...), as
+    Nova's ``instance_actions_events``."""
+
+    __tablename__ = "instance_actions_events"
+
+    id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
+    event: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
+    action_id: orm.Mapped[int | None] = orm.mapped_column(
+        sa.ForeignKey("instance_actions.id"), index=True)
+    start_time: orm.Mapped[datetime.datetime | None] = orm.mapped_column(
+        sa.DateTime, default=_utcnow)
+    finish_time: orm.Mapped[datetime.datetime | None] = orm.mapped_column(
+        sa.DateTime)
+    result: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
+    traceback: orm.Mapped[str | None] = orm.mapped_column(sa.Text)
+    host: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
+    details: orm.Mapped[str | None] = orm.mapped_column(sa.Text)

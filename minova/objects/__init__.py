@@ -10,3 +10,4 @@ def register_all() -> None:
     __import__("minova.objects.flavor")
     __import__("minova.objects.compute_node")
     __import__("minova.objects.instance")
+    __import__("minova.objects.instance_action")
