@@ -157,6 +157,14 @@ class InstanceInvalidState(Conflict):
                "in %(attr)s %(state)s")
 
 
+class InstanceIsLocked(Conflict):
+    msg_fmt = "Instance %(instance_uuid)s is locked"
+
+
+class InstanceActionNotFound(NotFound):
+    msg_fmt = "Action %(request_id)s on instance %(instance_uuid)s not found"
+
+
 class RequestTooLarge(MinovaException):
     msg_fmt = "Request is too large."
     code = 413

@@ -3,9 +3,12 @@
 It writes what the API owns (the instance rows, their task states) and
 hands the work to the services: a boot goes to the conductor
 (``build_instances``), which schedules and casts to a compute; delete, stop,
-start and reboot go straight to the instance's host. Every action moves the
-task_state with a compare-and-swap (``save(expected_task_state=...)``), so of
-two racing actions one gets ``UnexpectedTaskStateError`` (409).
+start, reboot, pause, unpause, suspend, resume and rebuild go straight to the
+instance's host. Every action moves the task_state with a compare-and-swap
+(``save(expected_task_state=...)``), so of two racing actions one gets
+``UnexpectedTaskStateError`` (409). A locked server refuses the actions of
+anyone but an admin (409), and every action is recorded for
+``os-instance-actions`` under the request's id.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from minova.compute import vm_states
 from minova.conductor import rpcapi as conductor_rpcapi
 from minova.db import api as db_api
 from minova.objects import instance as instance_obj
+from minova.objects import instance_action as action_obj
 from minova.objects import service as service_obj
 
 LOG = logging.getLogger(__name__)
@@ -62,6 +66,18 @@ def _check_state(instance: Any, action: str, vm_state: list,
         raise exception.InstanceInvalidState(
             action=action, instance_uuid=instance.uuid, attr="task_state",
             state=instance.task_state)
+
+
+def _check_lock(context: Any, instance: Any) -> None:
+    """``InstanceIsLocked`` (409) for a locked instance, unless the
+    context is an admin's (as Nova's ``check_instance_lock``)."""
+    if instance.locked and not context.is_admin:
+        raise exception.InstanceIsLocked(instance_uuid=instance.uuid)
+
+
+def _record(context: Any, instance: Any, action: str) -> None:
+    """Start the instance action of this request (os-instance-actions)."""
+    action_obj.InstanceAction.action_start(context, instance.uuid, action)
 
 
 class API:
@@ -111,6 +127,7 @@ class API:
                                       values_for)
         for instance, row in zip(instances, rows, strict=True):
             instance.created_as(row)
+            _record(context, instance, action_obj.CREATE)
         request_spec = {
             "instance_uuids": [inst.uuid for inst in instances],
             "num_instances": len(instances),
@@ -232,7 +249,10 @@ class API:
         Deleting is allowed in any state, as in Nova; an instance that was
         never scheduled, or whose compute is down, is deleted in the
         database directly (its compute cleans up when it comes back).
+        A locked instance only by an admin (409).
         """
+        _check_lock(context, instance)
+        _record(context, instance, action_obj.DELETE)
         if instance.host and self._host_is_up(context, instance.host):
             instance.task_state = task_states.DELETING
             instance.save()
@@ -257,17 +277,109 @@ class API:
             return False
         return self.servicegroup_api.is_up(service)
 
-    def stop(self, context: Any, instance: Any) -> None:
-        _check_state(instance, "stop", [vm_states.ACTIVE], [None])
-        instance.task_state = task_states.POWERING_OFF
+    def _simple_action(self, context: Any, instance: Any, action: str,
+                       vm_state: str, task_state: str, cast: Any) -> None:
+        """An action allowed in ``vm_state`` with no task running: check
+        the lock and the state, move the task (compare-and-swap), record
+        the action and cast ``cast`` to the instance's host."""
+        _check_lock(context, instance)
+        _check_state(instance, action, [vm_state], [None])
+        instance.task_state = task_state
         instance.save(expected_task_state=[None])
-        self.compute_rpcapi.stop_instance(context, instance)
+        _record(context, instance, action)
+        cast(context, instance)
+
+    def stop(self, context: Any, instance: Any) -> None:
+        self._simple_action(context, instance, action_obj.STOP,
+                            vm_states.ACTIVE, task_states.POWERING_OFF,
+                            self.compute_rpcapi.stop_instance)
 
     def start(self, context: Any, instance: Any) -> None:
-        _check_state(instance, "start", [vm_states.STOPPED], [None])
-        instance.task_state = task_states.POWERING_ON
+        self._simple_action(context, instance, action_obj.START,
+                            vm_states.STOPPED, task_states.POWERING_ON,
+                            self.compute_rpcapi.start_instance)
+
+    def pause(self, context: Any, instance: Any) -> None:
+        self._simple_action(context, instance, action_obj.PAUSE,
+                            vm_states.ACTIVE, task_states.PAUSING,
+                            self.compute_rpcapi.pause_instance)
+
+    def unpause(self, context: Any, instance: Any) -> None:
+        self._simple_action(context, instance, action_obj.UNPAUSE,
+                            vm_states.PAUSED, task_states.UNPAUSING,
+                            self.compute_rpcapi.unpause_instance)
+
+    def suspend(self, context: Any, instance: Any) -> None:
+        self._simple_action(context, instance, action_obj.SUSPEND,
+                            vm_states.ACTIVE, task_states.SUSPENDING,
+                            self.compute_rpcapi.suspend_instance)
+
+    def resume(self, context: Any, instance: Any) -> None:
+        self._simple_action(context, instance, action_obj.RESUME,
+                            vm_states.SUSPENDED, task_states.RESUMING,
+                            self.compute_rpcapi.resume_instance)
+
+    def lock(self, context: Any, instance: Any,
+             reason: str | None = None) -> None:
+        """Lock in any state; ``locked_by`` says whether the owner or an
+        admin did. Locking again is a no-op for the owner (as Nova), and
+        lets an admin take the lock over."""
+        is_owner = instance.project_id == context.project_id
+        if instance.locked and is_owner:
+            return
+        _record(context, instance, action_obj.LOCK)
+        instance.update({"locked": True,
+                         "locked_by": "owner" if is_owner else "admin",
+                         "locked_reason": reason})
+        instance.save()
+        LOG.info("Instance %s locked by its %s", instance.uuid,
+                 instance.locked_by)
+
+    @staticmethod
+    def is_expected_locked_by(context: Any, instance: Any) -> bool:
+        """Whether the lock is the caller's kind (owner or admin); else
+        unlocking takes the ``unlock_override`` policy."""
+        is_owner = instance.project_id == context.project_id
+        expected = "owner" if is_owner else "admin"
+        return not instance.locked_by or instance.locked_by == expected
+
+    def unlock(self, context: Any, instance: Any) -> None:
+        _record(context, instance, action_obj.UNLOCK)
+        instance.update({"locked": False, "locked_by": None,
+                         "locked_reason": None})
+        instance.save()
+        LOG.info("Instance %s unlocked", instance.uuid)
+
+    def rebuild(self, context: Any, instance: Any, image_ref: str, *,
+                name: str | None = None,
+                metadata: dict | None = None,
+                preserve_ephemeral: bool = False) -> None:
+        """Rebuild from ``image_ref`` on the same host (ACTIVE, STOPPED or
+        ERROR, no task); a stopped server comes back stopped, as in Nova.
+        ``name`` and ``metadata`` replace the server's when given."""
+        _check_lock(context, instance)
+        _check_state(instance, action_obj.REBUILD,
+                     [vm_states.ACTIVE, vm_states.STOPPED, vm_states.ERROR],
+                     [None])
+        if not instance.host:
+            raise exception.InstanceInvalidState(
+                action=action_obj.REBUILD, instance_uuid=instance.uuid,
+                attr="host", state=None)
+        if metadata is not None:
+            limits = quota.project_limits(self.conf,
+                                          db_api.from_context(context),
+                                          instance.project_id)
+            quota.check_metadata(limits, metadata)
+            instance.metadata = dict(metadata)
+        if name is not None:
+            instance.display_name = name
+        instance.image_ref = image_ref
+        instance.task_state = task_states.REBUILDING
         instance.save(expected_task_state=[None])
-        self.compute_rpcapi.start_instance(context, instance)
+        _record(context, instance, action_obj.REBUILD)
+        self.compute_rpcapi.rebuild_instance(
+            context, instance, image_ref,
+            preserve_ephemeral=preserve_ephemeral)
 
     def reboot(self, context: Any, instance: Any, reboot_type: str) -> None:
         """``SOFT`` (ACTIVE, no task) or ``HARD`` (ACTIVE, STOPPED or
@@ -276,6 +388,7 @@ class API:
             raise exception.ValidationError(
                 field="type", reason="must be one of %s"
                 % ", ".join(REBOOT_TYPES))
+        _check_lock(context, instance)
         if reboot_type == "SOFT":
             expected = [None]
             _check_state(instance, "reboot", [vm_states.ACTIVE], expected)
@@ -291,4 +404,5 @@ class API:
                 action="reboot", instance_uuid=instance.uuid, attr="host",
                 state=None)
         instance.save(expected_task_state=expected)
+        _record(context, instance, action_obj.REBOOT)
         self.compute_rpcapi.reboot_instance(context, instance, reboot_type)

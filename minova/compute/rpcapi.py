@@ -19,9 +19,11 @@ class ComputeAPI:
 
     * 1.0 - Initial version: build_and_run_instance, terminate_instance,
       start_instance, stop_instance, reboot_instance.
+    * 1.1 - pause_instance, unpause_instance, suspend_instance,
+      resume_instance, rebuild_instance.
     """
 
-    VERSION = "1.0"
+    VERSION = "1.1"
 
     def __init__(self, conf: cfg.ConfigOpts,
                  transport: messaging.Transport) -> None:
@@ -30,8 +32,8 @@ class ComputeAPI:
             conf, transport, target, "compute",
             serializer=objects_base.MinovaObjectSerializer())
 
-    def _host(self, host: str) -> Any:
-        return self.client.prepare(server=host, version="1.0")
+    def _host(self, host: str, version: str = "1.0") -> Any:
+        return self.client.prepare(server=host, version=version)
 
     def build_and_run_instance(self, ctxt: Any, instance: Any, host: str,
                                node: str, request_spec: dict,
@@ -60,3 +62,28 @@ class ComputeAPI:
         self._host(instance.host).cast(ctxt, "reboot_instance",
                                        instance=instance,
                                        reboot_type=reboot_type)
+
+    # -- 1.1 -----------------------------------------------------------
+
+    def _cast_1_1(self, ctxt: Any, method: str, instance: Any,
+                  **kwargs: Any) -> None:
+        self._host(instance.host, "1.1").cast(ctxt, method,
+                                              instance=instance, **kwargs)
+
+    def pause_instance(self, ctxt: Any, instance: Any) -> None:
+        self._cast_1_1(ctxt, "pause_instance", instance)
+
+    def unpause_instance(self, ctxt: Any, instance: Any) -> None:
+        self._cast_1_1(ctxt, "unpause_instance", instance)
+
+    def suspend_instance(self, ctxt: Any, instance: Any) -> None:
+        self._cast_1_1(ctxt, "suspend_instance", instance)
+
+    def resume_instance(self, ctxt: Any, instance: Any) -> None:
+        self._cast_1_1(ctxt, "resume_instance", instance)
+
+    def rebuild_instance(self, ctxt: Any, instance: Any, image_ref: str,
+                         preserve_ephemeral: bool = False) -> None:
+        self._cast_1_1(ctxt, "rebuild_instance", instance,
+                       image_ref=image_ref,
+                       preserve_ephemeral=preserve_ephemeral)

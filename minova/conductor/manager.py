@@ -19,6 +19,7 @@ from minova.compute import vm_states
 from minova.objects import base as objects_base
 from minova.objects import compute_node as compute_node_obj
 from minova.objects import instance as instance_obj
+from minova.objects import instance_action as action_obj
 from minova.objects import service as service_obj
 from minova.scheduler import rpcapi as scheduler_rpcapi
 
@@ -38,7 +39,7 @@ class ConductorManager(manager.Manager):
     this service's database.
     """
 
-    target = messaging.Target(version="1.1")
+    target = messaging.Target(version="1.2")
     service_name = "conductor"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -95,6 +96,21 @@ class ConductorManager(manager.Manager):
     @messaging.expected_exceptions(exception.InstanceNotFound)
     def instance_get_by_uuid(self, context: Any, uuid: str) -> Any:
         return instance_obj.Instance.get_by_uuid(context, uuid)
+
+    @messaging.expected_exceptions(exception.InstanceActionNotFound)
+    def action_event_start(self, context: Any, instance_uuid: str,
+                           event: str, host: str | None) -> None:
+        action_obj.InstanceActionEvent.event_start(context, instance_uuid,
+                                                   event, host=host)
+
+    @messaging.expected_exceptions(exception.InstanceActionNotFound)
+    def action_event_finish(self, context: Any, instance_uuid: str,
+                            event: str, result: str,
+                            traceback: str | None = None,
+                            details: str | None = None) -> None:
+        action_obj.InstanceActionEvent.event_finish(
+            context, instance_uuid, event, result, traceback=traceback,
+            details=details)
 
     @messaging.expected_exceptions(*_OBJECT_EXPECTED)
     def object_class_action_versions(self, context: Any, objname: str,
@@ -176,6 +192,7 @@ class ComputeTaskManager:
             LOG.warning("Failed to schedule instances %s: %s", uuids,
                         _message(exc))
             for instance in instances:
+                _record_failed_event(context, instance, exc)
                 _set_error_with_fault(context, instance, exc)
             return
         for instance, selection in zip(instances, selections, strict=True):
@@ -191,6 +208,21 @@ def _message(exc: Exception) -> str:
     if isinstance(exc, exception.MinovaException):
         return exc.format_message()
     return "%s: %s" % (type(exc).__name__, exc)
+
+
+def _record_failed_event(context: Any, instance: Any,
+                         exc: Exception) -> None:
+    """The scheduling step of the instance's create action, failed."""
+    event = "conductor_schedule_and_build_instances"
+    try:
+        action_obj.InstanceActionEvent.event_start(context, instance.uuid,
+                                                   event)
+        action_obj.InstanceActionEvent.event_finish(
+            context, instance.uuid, event, action_obj.ERROR,
+            details=_message(exc))
+    except exception.InstanceActionNotFound:
+        LOG.debug("No create action of instance %s to record its "
+                  "scheduling failure in", instance.uuid)
 
 
 def _set_error_with_fault(context: Any, instance: Any,

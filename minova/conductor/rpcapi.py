@@ -22,9 +22,11 @@ class ConductorAPI:
     * 1.1 - Add compute_node_get_or_create, instance_get_all_by_host and
       instance_get_by_uuid (lookups for minova-compute, whose remotable
       classmethods cannot reach the database).
+    * 1.2 - Add action_event_start and action_event_finish (the events of
+      a request's instance action, for minova-compute).
     """
 
-    VERSION = "1.1"
+    VERSION = "1.2"
 
     def __init__(self, conf: cfg.ConfigOpts,
                  transport: messaging.Transport) -> None:
@@ -58,6 +60,21 @@ class ConductorAPI:
     def instance_get_by_uuid(self, context: Any, uuid: str) -> Any:
         cctxt = self.client.prepare(version="1.1")
         return cctxt.call(context, "instance_get_by_uuid", uuid=uuid)
+
+    def action_event_start(self, context: Any, instance_uuid: str,
+                           event: str, host: str | None) -> None:
+        cctxt = self.client.prepare(version="1.2")
+        cctxt.call(context, "action_event_start",
+                   instance_uuid=instance_uuid, event=event, host=host)
+
+    def action_event_finish(self, context: Any, instance_uuid: str,
+                            event: str, result: str,
+                            traceback: str | None = None,
+                            details: str | None = None) -> None:
+        cctxt = self.client.prepare(version="1.2")
+        cctxt.call(context, "action_event_finish",
+                   instance_uuid=instance_uuid, event=event, result=result,
+                   traceback=traceback, details=details)
 
     # The two methods below make this client an oslo.versionedobjects
     # indirection API: objects in minova-compute call them for remotable

@@ -79,6 +79,24 @@ class ComputeDriver:
         stopped instance)."""
         raise NotImplementedError()
 
+    def pause(self, context: Any, instance: Any) -> None:
+        raise NotImplementedError()
+
+    def unpause(self, context: Any, instance: Any) -> None:
+        raise NotImplementedError()
+
+    def suspend(self, context: Any, instance: Any) -> None:
+        raise NotImplementedError()
+
+    def resume(self, context: Any, instance: Any) -> None:
+        raise NotImplementedError()
+
+    def rebuild(self, context: Any, instance: Any, image_ref: str,
+                preserve_ephemeral: bool = False) -> None:
+        """Replace the instance's root disk with ``image_ref`` and boot
+        it; it keeps its network."""
+        raise NotImplementedError()
+
     def get_info(self, instance: Any) -> InstanceInfo:
         """Power state of ``instance``; ``InstanceNotFound`` if unknown."""
         raise NotImplementedError()

@@ -10,6 +10,7 @@ from minova.api.openstack.compute import aggregates
 from minova.api.openstack.compute import flavors
 from minova.api.openstack.compute import hypervisors
 from minova.api.openstack.compute import images
+from minova.api.openstack.compute import instance_actions
 from minova.api.openstack.compute import limits
 from minova.api.openstack.compute import quota_classes
 from minova.api.openstack.compute import quota_sets
@@ -51,6 +52,12 @@ ROUTES: dict[str, dict[str, router.Handler]] = {
     "/images/{image_id}": {"GET": images.show},
     "/v2/images": {"GET": images.index},
     "/v2/images/{image_id}": {"GET": images.show},
+    # Issue 9, RES2: instance actions (the server actions are in
+    # server_actions._ACTIONS).
+    "/servers/{server_id}/os-instance-actions": {
+        "GET": instance_actions.index},
+    "/servers/{server_id}/os-instance-actions/{request_id}": {
+        "GET": instance_actions.show},
 }
 
 

@@ -202,7 +202,7 @@ def _flavor_for_boot(req: wsgi_util.APIRequest, ref: Any) -> Any:
         raise exception.FlavorNotFoundForBoot(flavor_id=ref) from exc
 
 
-def _image_for_boot(req: wsgi_util.APIRequest, ref: Any) -> str:
+def image_for_boot(req: wsgi_util.APIRequest, ref: Any) -> str:
     try:
         return images.find(req.deps.conf, str(ref))[0]
     except exception.ImageNotFound as exc:
@@ -242,7 +242,7 @@ def _create(req: wsgi_util.APIRequest, body: dict) -> Any:
             field="server/min_count", reason="min_count must be <= "
                                              "max_count")
     flavor = _flavor_for_boot(req, body["flavorRef"])
-    image_id = _image_for_boot(req, body["imageRef"])
+    image_id = image_for_boot(req, body["imageRef"])
     for device in body.get("block_device_mapping_v2", []):
         if device["uuid"] != image_id:
             raise exception.ValidationError(

@@ -107,3 +107,55 @@ def no_argument(action: str) -> dict:
         "required": [action],
         "additionalProperties": False,
     }
+
+
+# -- Issue 9, RES2 ----------------------------------------------------------
+
+# Before 2.73 Nova accepts any value and ignores it.
+lock = {
+    "type": "object",
+    "properties": {"lock": {}},
+    "required": ["lock"],
+    "additionalProperties": False,
+}
+
+# 2.73: an optional reason.
+lock_v273 = {
+    "type": "object",
+    "properties": {
+        "lock": {
+            "type": ["object", "null"],
+            "properties": {
+                "locked_reason": {"type": "string", "minLength": 1,
+                                  "maxLength": 255},
+            },
+            "additionalProperties": False,
+        },
+    },
+    "required": ["lock"],
+    "additionalProperties": False,
+}
+
+# What minova can honour of Nova's rebuild: a new image, name and
+# metadata (adminPass, personality, user_data, key_name and the like are
+# refused for the reasons given at the top).
+rebuild = {
+    "type": "object",
+    "properties": {
+        "rebuild": {
+            "type": "object",
+            "properties": {
+                "imageRef": _REF,
+                "name": types.NAME,
+                "metadata": types.METADATA,
+                "preserve_ephemeral": types.BOOLEAN,
+                "OS-DCF:diskConfig": {"type": "string",
+                                      "enum": ["MANUAL"]},
+            },
+            "required": ["imageRef"],
+            "additionalProperties": False,
+        },
+    },
+    "required": ["rebuild"],
+    "additionalProperties": False,
+}
