@@ -161,6 +161,10 @@ class InstanceIsLocked(Conflict):
     msg_fmt = "Instance %(instance_uuid)s is locked"
 
 
+class InstanceGroupNotFound(NotFound):
+    msg_fmt = "Instance group %(group_uuid)s could not be found."
+
+
 class InstanceActionNotFound(NotFound):
     msg_fmt = "Action %(request_id)s on instance %(instance_uuid)s not found"
 
@@ -238,6 +242,14 @@ class TooManyInstances(QuotaError):
 
 class MetadataLimitExceeded(QuotaError):
     msg_fmt = "Maximum number of metadata items exceeds %(allowed)d"
+
+
+class ServerGroupQuotaExceeded(QuotaError):
+    msg_fmt = "Quota exceeded, too many server groups."
+
+
+class ServerGroupMembersQuotaExceeded(QuotaError):
+    msg_fmt = "Quota exceeded, too many servers in group"
 
 
 class QuotaLimitBelowUsage(Invalid):

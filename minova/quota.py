@@ -8,8 +8,10 @@ moment of a create, in the transaction that inserts them
 creates cannot together exceed a limit.
 
 Enforced: instances, cores and ram on server create, metadata_items on
-the create's metadata. The rest are shown only: key_pairs, server_groups
-and server_group_members until minova has those resources, the
+the create's metadata, server_groups on a group's create and
+server_group_members on a boot into a group (``minova.db.server_groups``,
+counted the same way). The rest are shown only: key_pairs until minova
+has those, the
 injected_* ones because minova refuses personality files, and Nova's
 nova-network ones, always -1 as in Nova since nova-network went.
 """
@@ -25,6 +27,7 @@ from oslo_config import cfg
 from minova import exception
 from minova.db import api as db_api
 from minova.db import quotas as db_quotas
+from minova.db import server_groups as db_groups
 
 LOG = logging.getLogger(__name__)
 
@@ -76,6 +79,8 @@ def usage(db: db_api.Database, project_id: str) -> dict[str, int]:
     """In use per resource; 0 for those minova does not count."""
     used = dict.fromkeys(RESOURCES + NETWORK_RESOURCES, 0)
     used.update(db_quotas.get_usage(db, project_id))
+    with db.reader() as connection:
+        used["server_groups"] = db_groups.count(connection, project_id)
     return used
 
 

@@ -30,6 +30,7 @@ from minova.compute import task_states
 from minova.compute import vm_states
 from minova.conductor import rpcapi as conductor_rpcapi
 from minova.db import api as db_api
+from minova.db import server_groups as db_groups
 from minova.objects import instance as instance_obj
 from minova.objects import instance_action as action_obj
 from minova.objects import service as service_obj
@@ -98,7 +99,8 @@ class API:
                *, metadata: dict | None = None,
                availability_zone: str | None = None,
                key_name: str | None = None, min_count: int = 1,
-               max_count: int = 1, networks: Any = None) -> list:
+               max_count: int = 1, networks: Any = None,
+               group: str | None = None) -> list:
         """Write ``max_count`` instances, or as many as the project's quota
         allows if that is at least ``min_count`` (else
         ``TooManyInstances``, 403, and nothing is written), and ask the
@@ -108,12 +110,18 @@ class API:
 
         ``networks`` is Nova's request: "none", "auto" (the default) or a
         list; with "none" an instance gets no fixed IP.
+
+        ``group`` is a server group of the project (else a 400) the new
+        servers join, within the ``server_group_members`` quota (403);
+        the scheduler places them by its policy.
         """
         self._check_create(flavor, name, min_count, max_count)
         zone = availability_zone or self.conf.compute.default_schedule_zone
         db = db_api.from_context(context)
         limits = quota.project_limits(self.conf, db, context.project_id)
         quota.check_metadata(limits, metadata)
+        group_row = (self._group_for_boot(context, db, limits, group,
+                                          max_count) if group else None)
         instances: list = []
 
         def values_for(count: int) -> list[dict]:
@@ -127,6 +135,9 @@ class API:
                                       values_for)
         for instance, row in zip(instances, rows, strict=True):
             instance.created_as(row)
+        if group_row is not None:
+            self._join_group(db, limits, group_row, instances)
+        for instance in instances:
             _record(context, instance, action_obj.CREATE)
         request_spec = {
             "instance_uuids": [inst.uuid for inst in instances],
@@ -139,6 +150,10 @@ class API:
             "project_id": context.project_id,
             "user_id": context.user_id,
         }
+        if group_row is not None:
+            request_spec["group"] = {"uuid": group_row.uuid,
+                                     "policy": group_row.policy,
+                                     "rules": dict(group_row.rules or {})}
         try:
             self.compute_task_api.build_instances(
                 context, instances, request_spec,
@@ -156,6 +171,43 @@ class API:
         LOG.debug("Asked the conductor to build %d instance(s): %s",
                   len(instances), request_spec["instance_uuids"])
         return instances
+
+    @staticmethod
+    def _group_for_boot(context: Any, db: Any, limits: dict, group: str,
+                        max_count: int) -> Any:
+        try:
+            row = db_groups.get_by_uuid(db, group)
+        except exception.InstanceGroupNotFound:
+            row = None
+        if row is None or (row.project_id != context.project_id
+                           and not context.is_admin):
+            raise exception.ValidationError(
+                field="os:scheduler_hints/group",
+                reason="there is no server group %s" % group)
+        allowed = limits["server_group_members"]
+        members = len(db_groups.members(db, [row.id])[row.id])
+        if allowed != quota.UNLIMITED and members + max_count > allowed:
+            raise exception.ServerGroupMembersQuotaExceeded()
+        return row
+
+    @staticmethod
+    def _join_group(db: Any, limits: dict, group_row: Any,
+                    instances: list) -> None:
+        """Add the new servers to the group; if racing boots filled it
+        meanwhile, delete them again (403, nothing left behind)."""
+        allowed = limits["server_group_members"]
+
+        def check(present: int) -> None:
+            if allowed != quota.UNLIMITED and \
+                    present + len(instances) > allowed:
+                raise exception.ServerGroupMembersQuotaExceeded()
+        try:
+            db_groups.add_members(db, group_row.id,
+                                  [inst.uuid for inst in instances], check)
+        except exception.ServerGroupMembersQuotaExceeded:
+            for instance in instances:
+                instance.destroy()
+            raise
 
     def _new_instance(self, context: Any, flavor: Any, image_ref: str,
                       name: str, index: int, count: int, zone: str | None,

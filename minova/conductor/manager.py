@@ -16,6 +16,8 @@ from minova import manager
 from minova.compute import rpcapi as compute_rpcapi
 from minova.compute import task_states
 from minova.compute import vm_states
+from minova.db import api as db_api
+from minova.db import server_groups as db_groups
 from minova.objects import base as objects_base
 from minova.objects import compute_node as compute_node_obj
 from minova.objects import instance as instance_obj
@@ -186,9 +188,12 @@ class ComputeTaskManager:
         instance; with no host, the instances go to ERROR with a fault."""
         uuids = [instance.uuid for instance in instances]
         try:
+            if request_spec.get("group"):
+                _add_group_hosts(context, request_spec["group"], uuids)
             selections = self.scheduler_client.select_destinations(
                 context, request_spec, uuids)
-        except (exception.NoValidHost, messaging.MessagingTimeout) as exc:
+        except (exception.NoValidHost, exception.InstanceGroupNotFound,
+                messaging.MessagingTimeout) as exc:
             LOG.warning("Failed to schedule instances %s: %s", uuids,
                         _message(exc))
             for instance in instances:
@@ -208,6 +213,16 @@ def _message(exc: Exception) -> str:
     if isinstance(exc, exception.MinovaException):
         return exc.format_message()
     return "%s: %s" % (type(exc).__name__, exc)
+
+
+def _add_group_hosts(context: Any, group: dict, uuids: list[str]) -> None:
+    """The hosts of the group's other servers, read now (the scheduler's
+    group filters and weighers count them)."""
+    db = db_api.from_context(context)
+    row = db_groups.get_by_uuid(db, group["uuid"])
+    members = db_groups.members(db, [row.id])[row.id]
+    group["hosts"] = [host for uuid, host in members
+                      if host and uuid not in uuids]
 
 
 def _record_failed_event(context: Any, instance: Any,

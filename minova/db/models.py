@@ -298,3 +298,40 @@ class InstanceActionEvent(Base, TimestampMixin):
     traceback: orm.Mapped[str | None] = orm.mapped_column(sa.Text)
     host: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
     details: orm.Mapped[str | None] = orm.mapped_column(sa.Text)
+
+
+# -- Issue 9, RES2: server groups (migration 0007) --------------------------
+
+
+class InstanceGroup(Base, TimestampMixin):
+    """A server group (``os-server-groups``): a scheduling policy for its
+    members. Nova keeps the policy in ``instance_group_policy``; one group
+    has one policy since 2.64, so here it is a column. Deleted for good,
+    as in Nova's API database."""
+
+    __tablename__ = "instance_groups"
+    __table_args__ = (
+        sa.Index("instance_groups_project_id_idx", "project_id"),
+    )
+
+    id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
+    uuid: orm.Mapped[str] = orm.mapped_column(sa.String(36), unique=True)
+    name: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
+    user_id: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
+    project_id: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
+    policy: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
+    rules: orm.Mapped[dict | None] = orm.mapped_column(sa.JSON)
+
+
+class InstanceGroupMember(Base, TimestampMixin):
+    """A server in a group (added at boot, removed at delete)."""
+
+    __tablename__ = "instance_group_member"
+    __table_args__ = (
+        sa.Index("instance_group_member_instance_idx", "instance_uuid"),
+    )
+
+    id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
+    instance_uuid: orm.Mapped[str] = orm.mapped_column(sa.String(36))
+    group_id: orm.Mapped[int] = orm.mapped_column(
+        sa.ForeignKey("instance_groups.id"), index=True)

@@ -64,6 +64,10 @@ class SchedulerManager(manager.Manager):
             claimed.append(uuid or "anonymous-%d-%d" % (id(chosen),
                                                         len(chosen)))
             self.host_manager.claim(claimed[-1], state, resources)
+            if request_spec.get("group"):
+                # The next instance of this request counts this one.
+                request_spec["group"].setdefault("hosts", []).append(
+                    state.host)
             chosen.append({"instance_uuid": uuid, "host": state.host,
                            "nodename": state.nodename,
                            "availability_zone": state.availability_zone})
@@ -83,7 +87,7 @@ class SchedulerManager(manager.Manager):
             raise exception.NoValidHost(
                 reason="There are not enough hosts available (no compute "
                        "host has reported yet).")
-        ranked = weights_mod.weigh_hosts(self.weighers, hosts)
+        ranked = weights_mod.weigh_hosts(self.weighers, hosts, request_spec)
         subset = ranked[:self.conf.filter_scheduler.host_subset_size]
         return random.choice(subset)[1]
 

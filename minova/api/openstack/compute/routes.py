@@ -15,6 +15,7 @@ from minova.api.openstack.compute import limits
 from minova.api.openstack.compute import quota_classes
 from minova.api.openstack.compute import quota_sets
 from minova.api.openstack.compute import server_actions
+from minova.api.openstack.compute import server_groups
 from minova.api.openstack.compute import servers
 from minova.api.openstack.compute import services
 
@@ -52,8 +53,12 @@ ROUTES: dict[str, dict[str, router.Handler]] = {
     "/images/{image_id}": {"GET": images.show},
     "/v2/images": {"GET": images.index},
     "/v2/images/{image_id}": {"GET": images.show},
-    # Issue 9, RES2: instance actions (the server actions are in
-    # server_actions._ACTIONS).
+    # Issue 9, RES2: server groups and instance actions (the server
+    # actions are in server_actions._ACTIONS).
+    "/os-server-groups": {"GET": server_groups.index,
+                          "POST": server_groups.create},
+    "/os-server-groups/{group_id}": {"GET": server_groups.show,
+                                     "DELETE": server_groups.delete},
     "/servers/{server_id}/os-instance-actions": {
         "GET": instance_actions.index},
     "/servers/{server_id}/os-instance-actions/{request_id}": {

@@ -16,7 +16,6 @@ from minova import exception
 from minova.api.openstack import wsgi_util
 from minova.api.openstack.compute import servers
 from minova.api.openstack.compute.schemas import servers as schema
-from minova.api.openstack.compute.views import servers as views
 
 
 def _start(req: wsgi_util.APIRequest, instance: Any, body: dict) -> None:
@@ -72,7 +71,7 @@ def _rebuild(req: wsgi_util.APIRequest, instance: Any, body: dict) -> Any:
         metadata=args.get("metadata"),
         preserve_ephemeral=bool(args.get("preserve_ephemeral")))
     return wsgi_util.json_response(
-        {"server": views.Viewer(req).detail(instance)}, status=202)
+        {"server": servers.one_view(req, instance)}, status=202)
 
 
 def _lock_schema(req: wsgi_util.APIRequest) -> dict:

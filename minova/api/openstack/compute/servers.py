@@ -18,6 +18,8 @@ from minova.api.openstack.compute import idempotency
 from minova.api.openstack.compute import images
 from minova.api.openstack.compute.schemas import servers as schema
 from minova.api.openstack.compute.views import servers as views
+from minova.db import api as db_api
+from minova.db import server_groups as db_groups
 from minova.objects import flavor as flavor_obj
 
 # Filters only admins may use; users' are ignored, as Nova ignores them.
@@ -186,8 +188,17 @@ def show(req: wsgi_util.APIRequest, server_id: str) -> Any:
     instance = get_instance(req, server_id, expected_attrs=["fault"])
     req.deps.policy.authorize(req.context, "os_compute_api:servers:show",
                               target(instance))
-    return wsgi_util.json_response(
-        {"server": views.Viewer(req).detail(instance)})
+    return wsgi_util.json_response({"server": one_view(req, instance)})
+
+
+def one_view(req: wsgi_util.APIRequest, instance: Any) -> dict:
+    """One server as show, update and rebuild answer it: the detail view
+    and, from 2.71, ``server_groups`` (not in lists, as Nova)."""
+    view = views.Viewer(req).detail(instance)
+    if req.api_version.matches("2.71"):
+        view["server_groups"] = db_groups.groups_of(
+            db_api.from_context(req.context), instance.uuid)
+    return view
 
 
 def _ref(value: Any) -> str:
@@ -230,10 +241,14 @@ def create(req: wsgi_util.APIRequest) -> Any:
     body = req.validated(schema.create_v237
                          if req.api_version.matches("2.37")
                          else schema.create)
-    return idempotency.once(req, body, lambda: _create(req, body["server"]))
+    hints = (body.get("os:scheduler_hints")
+             or body.get("OS-SCH-HNT:scheduler_hints") or {})
+    return idempotency.once(req, body, lambda: _create(
+        req, body["server"], hints.get("group")))
 
 
-def _create(req: wsgi_util.APIRequest, body: dict) -> Any:
+def _create(req: wsgi_util.APIRequest, body: dict,
+            group: str | None = None) -> Any:
     context = req.context
     min_count = _count(body, "min_count", 1)
     max_count = _count(body, "max_count", min_count)
@@ -253,7 +268,8 @@ def _create(req: wsgi_util.APIRequest, body: dict) -> Any:
         metadata=body.get("metadata"),
         availability_zone=body.get("availability_zone"),
         key_name=body.get("key_name"), min_count=min_count,
-        max_count=max_count, networks=body.get("networks", "auto"))
+        max_count=max_count, networks=body.get("networks", "auto"),
+        group=group)
     first = instances[0]
     response = wsgi_util.json_response(
         {"server": _created_view(req, first, body)}, status=202)
@@ -280,8 +296,7 @@ def update(req: wsgi_util.APIRequest, server_id: str) -> Any:
     if "name" in body:
         instance = req.deps.compute_api.update(
             context, instance, display_name=body["name"])
-    return wsgi_util.json_response(
-        {"server": views.Viewer(req).detail(instance)})
+    return wsgi_util.json_response({"server": one_view(req, instance)})
 
 
 def delete(req: wsgi_util.APIRequest, server_id: str) -> Any:

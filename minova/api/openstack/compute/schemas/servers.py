@@ -3,7 +3,8 @@
 What minova cannot honour is not in the schemas, so asking for it is a 400
 naming the field instead of being silently ignored: specific networks or
 ports (there is no networking service; "auto" and "none" are), adminPass,
-user_data, personality, volumes, security groups, scheduler hints,
+user_data, personality, volumes, security groups, scheduler hints other
+than ``group``,
 description (2.19) and tags. The one block device accepted is the image
 as the local root disk, which the ``openstack`` CLI always sends and which
 means what ``imageRef`` means.
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import copy
 
+from minova.api.openstack.compute.schemas import server_groups
 from minova.api.openstack.compute.schemas import types
 
 _REF = {"type": ["string", "integer"], "minLength": 1, "maxLength": 1024}
@@ -56,9 +58,13 @@ _SERVER = {
     "additionalProperties": False,
 }
 
+# Issue 9, RES2: the one scheduler hint minova honours, ``group``.
+_HINTS = server_groups.scheduler_hints
+
 create = {
     "type": "object",
-    "properties": {"server": _SERVER},
+    "properties": {"server": _SERVER, "os:scheduler_hints": _HINTS,
+                   "OS-SCH-HNT:scheduler_hints": _HINTS},
     "required": ["server"],
     "additionalProperties": False,
 }

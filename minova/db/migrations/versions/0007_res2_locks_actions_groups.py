@@ -1,8 +1,10 @@
-"""server locks and instance actions (issue 9, RES2)
+"""server locks, instance actions and server groups (issue 9, RES2)
 
 ``instances.locked``, ``locked_by`` and ``locked_reason`` for
 lock/unlock; ``instance_actions`` and ``instance_actions_events`` for
-``os-instance-actions``, as Nova's tables of those names.
+``os-instance-actions``, as Nova's tables of those names;
+``instance_groups`` and ``instance_group_member`` for
+``os-server-groups``.
 
 Revision ID: 0007
 Revises: 0003
@@ -63,9 +65,48 @@ def upgrade() -> None:
     )
     op.create_index("ix_instance_actions_events_action_id",
                     "instance_actions_events", ["action_id"], unique=False)
+    op.create_table(
+        "instance_groups",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("uuid", sa.String(length=36), nullable=False),
+        sa.Column("name", sa.String(length=255), nullable=True),
+        sa.Column("user_id", sa.String(length=255), nullable=True),
+        sa.Column("project_id", sa.String(length=255), nullable=True),
+        sa.Column("policy", sa.String(length=255), nullable=True),
+        sa.Column("rules", sa.JSON(), nullable=True),
+        sa.Column("created_at", sa.DateTime(), nullable=True),
+        sa.Column("updated_at", sa.DateTime(), nullable=True),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("uuid"),
+    )
+    op.create_index("instance_groups_project_id_idx", "instance_groups",
+                    ["project_id"], unique=False)
+    op.create_table(
+        "instance_group_member",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("instance_uuid", sa.String(length=36), nullable=False),
+        sa.Column("group_id", sa.Integer(), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=True),
+        sa.Column("updated_at", sa.DateTime(), nullable=True),
+        sa.ForeignKeyConstraint(["group_id"], ["instance_groups.id"]),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_index("instance_group_member_instance_idx",
+                    "instance_group_member", ["instance_uuid"],
+                    unique=False)
+    op.create_index("ix_instance_group_member_group_id",
+                    "instance_group_member", ["group_id"], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index("ix_instance_group_member_group_id",
+                  table_name="instance_group_member")
+    op.drop_index("instance_group_member_instance_idx",
+                  table_name="instance_group_member")
+    op.drop_table("instance_group_member")
+    op.drop_index("instance_groups_project_id_idx",
+                  table_name="instance_groups")
+    op.drop_table("instance_groups")
     op.drop_index("ix_instance_actions_events_action_id",
                   table_name="instance_actions_events")
     op.drop_table("instance_actions_events")
