@@ -165,6 +165,19 @@ class InstanceGroupNotFound(NotFound):
     msg_fmt = "Instance group %(group_uuid)s could not be found."
 
 
+class MigrationNotFound(NotFound):
+    msg_fmt = "Migration %(migration_id)s could not be found."
+
+
+class MigrationNotFoundByStatus(NotFound):
+    msg_fmt = ("Migration not found for instance %(instance_id)s with "
+               "status %(status)s.")
+
+
+class CannotResizeToSameFlavor(Invalid):
+    msg_fmt = "When resizing, instances must change flavor!"
+
+
 class InstanceActionNotFound(NotFound):
     msg_fmt = "Action %(request_id)s on instance %(instance_uuid)s not found"
 

@@ -28,6 +28,8 @@ EMBEDDED_DEFAULTS = {
     "osapi_compute_workers": 1,
     "metadata_listen": "127.0.0.1",
     "metadata_workers": 1,
+    # As devstack sets it: a one-host cloud can resize.
+    "allow_resize_to_same_host": True,
 }
 
 

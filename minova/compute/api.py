@@ -3,9 +3,12 @@
 It writes what the API owns (the instance rows, their task states) and
 hands the work to the services: a boot goes to the conductor
 (``build_instances``), which schedules and casts to a compute; delete, stop,
-start, reboot, pause, unpause, suspend, resume and rebuild go straight to the
-instance's host. Every action moves the task_state with a compare-and-swap
-(``save(expected_task_state=...)``), so of two racing actions one gets
+start, reboot, pause, unpause, suspend, resume, rebuild and a resize's
+confirm and revert go straight to the instance's host; a resize goes to the
+conductor, which has the scheduler pick its destination
+(``minova.compute.resize_api``). Every action moves the task_state with a
+compare-and-swap (``save(expected_task_state=...)``), so of two racing
+actions one gets
 ``UnexpectedTaskStateError`` (409). A locked server refuses the actions of
 anyone but an admin (409), and every action is recorded for
 ``os-instance-actions`` under the request's id.
@@ -25,9 +28,13 @@ from minova import exception
 from minova import quota
 from minova import servicegroup
 from minova.compute import power_state
+from minova.compute import resize_api
 from minova.compute import rpcapi as compute_rpcapi
 from minova.compute import task_states
 from minova.compute import vm_states
+from minova.compute.checks import check_lock as _check_lock
+from minova.compute.checks import check_state as _check_state
+from minova.compute.checks import record as _record
 from minova.conductor import rpcapi as conductor_rpcapi
 from minova.db import api as db_api
 from minova.db import server_groups as db_groups
@@ -55,33 +62,7 @@ def sanitize_hostname(name: str, default: str = "server") -> str:
     return hostname or default
 
 
-def _check_state(instance: Any, action: str, vm_state: list,
-                 task_state: list | None = None) -> None:
-    """``InstanceInvalidState`` (409) unless the instance is in one of
-    ``vm_state`` and, when given, one of ``task_state``."""
-    if instance.vm_state not in vm_state:
-        raise exception.InstanceInvalidState(
-            action=action, instance_uuid=instance.uuid, attr="vm_state",
-            state=instance.vm_state)
-    if task_state is not None and instance.task_state not in task_state:
-        raise exception.InstanceInvalidState(
-            action=action, instance_uuid=instance.uuid, attr="task_state",
-            state=instance.task_state)
-
-
-def _check_lock(context: Any, instance: Any) -> None:
-    """``InstanceIsLocked`` (409) for a locked instance, unless the
-    context is an admin's (as Nova's ``check_instance_lock``)."""
-    if instance.locked and not context.is_admin:
-        raise exception.InstanceIsLocked(instance_uuid=instance.uuid)
-
-
-def _record(context: Any, instance: Any, action: str) -> None:
-    """Start the instance action of this request (os-instance-actions)."""
-    action_obj.InstanceAction.action_start(context, instance.uuid, action)
-
-
-class API:
+class API(resize_api.ResizeAPIMixin):
     """Server actions on behalf of an API request's context."""
 
     def __init__(self, conf: cfg.ConfigOpts,
@@ -305,6 +286,8 @@ class API:
         """
         _check_lock(context, instance)
         _record(context, instance, action_obj.DELETE)
+        if instance.vm_state == vm_states.RESIZED:
+            self._end_resize_for_delete(context, instance)
         if instance.host and self._host_is_up(context, instance.host):
             instance.task_state = task_states.DELETING
             instance.save()

@@ -38,7 +38,9 @@ from minova import context as minova_context
 from minova import exception
 from minova import manager
 from minova.compute import power_state
+from minova.compute import resize_manager
 from minova.compute import resource_tracker
+from minova.compute import rpcapi as compute_rpcapi
 from minova.compute import task_states
 from minova.compute import vm_states
 from minova.conductor import rpcapi as conductor_rpcapi
@@ -59,11 +61,12 @@ def _message(exc: Exception) -> str:
     return "%s: %s" % (type(exc).__name__, exc)
 
 
-class ComputeManager(manager.Manager):
+class ComputeManager(resize_manager.ResizeMixin, manager.Manager):
     """Server side of ``minova.compute.rpcapi.ComputeAPI``."""
 
-    # 1.1: pause/unpause, suspend/resume, rebuild (minova.compute.rpcapi)
-    target = messaging.Target(version="1.1")
+    # 1.1: pause/unpause, suspend/resume, rebuild; 1.2: resize
+    # (minova.compute.rpcapi)
+    target = messaging.Target(version="1.2")
     service_name = "compute"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -78,6 +81,8 @@ class ComputeManager(manager.Manager):
                                  self.conf, self.transport))
         self.scheduler_client = scheduler_rpcapi.SchedulerAPI(
             self.conf, self.transport)
+        self.compute_rpcapi = compute_rpcapi.ComputeAPI(self.conf,
+                                                        self.transport)
         self.rt = resource_tracker.ResourceTracker(
             self.conf, self.host, self.driver, self.conductor_api)
         self._released: list[str] = []
@@ -112,7 +117,7 @@ class ComputeManager(manager.Manager):
             except Exception:
                 LOG.exception("Could not recover instance %s at start",
                               instance.uuid)
-        self.rt.sync_instances(instances)
+        self.rt.sync_instances(instances, self._migrations(ctxt))
         self.rt.update(ctxt)
         self._last_full_update = time.monotonic()
         LOG.info("Compute %s has %d instance(s)", self.host, len(instances))
@@ -416,8 +421,12 @@ class ComputeManager(manager.Manager):
         ctxt = self._context()
         instances = self.conductor_api.instance_get_all_by_host(ctxt,
                                                                 self.host)
-        self.rt.sync_instances(list(instances))
+        self.rt.sync_instances(list(instances), self._migrations(ctxt))
         self._report()
+
+    def _migrations(self, ctxt: Any) -> list:
+        return list(self.conductor_api.migrations_in_progress_by_host(
+            ctxt, self.host))
 
 
 class _Event:

@@ -21,9 +21,11 @@ class ComputeAPI:
       start_instance, stop_instance, reboot_instance.
     * 1.1 - pause_instance, unpause_instance, suspend_instance,
       resume_instance, rebuild_instance.
+    * 1.2 - prep_resize, resize_instance, finish_resize, confirm_resize,
+      revert_resize, finish_revert_resize.
     """
 
-    VERSION = "1.1"
+    VERSION = "1.2"
 
     def __init__(self, conf: cfg.ConfigOpts,
                  transport: messaging.Transport) -> None:
@@ -87,3 +89,39 @@ class ComputeAPI:
         self._cast_1_1(ctxt, "rebuild_instance", instance,
                        image_ref=image_ref,
                        preserve_ephemeral=preserve_ephemeral)
+
+    # -- 1.2: resize, each step on the host that does it ----------------
+
+    def _resize_step(self, ctxt: Any, method: str, host: str,
+                     instance: Any, migration: Any) -> None:
+        self._host(host, "1.2").cast(ctxt, method, instance=instance,
+                                     migration=migration)
+
+    def prep_resize(self, ctxt: Any, instance: Any, migration: Any) -> None:
+        self._resize_step(ctxt, "prep_resize", migration.dest_compute,
+                          instance, migration)
+
+    def resize_instance(self, ctxt: Any, instance: Any,
+                        migration: Any) -> None:
+        self._resize_step(ctxt, "resize_instance", migration.source_compute,
+                          instance, migration)
+
+    def finish_resize(self, ctxt: Any, instance: Any,
+                      migration: Any) -> None:
+        self._resize_step(ctxt, "finish_resize", migration.dest_compute,
+                          instance, migration)
+
+    def confirm_resize(self, ctxt: Any, instance: Any,
+                       migration: Any) -> None:
+        self._resize_step(ctxt, "confirm_resize", migration.source_compute,
+                          instance, migration)
+
+    def revert_resize(self, ctxt: Any, instance: Any,
+                      migration: Any) -> None:
+        self._resize_step(ctxt, "revert_resize", migration.dest_compute,
+                          instance, migration)
+
+    def finish_revert_resize(self, ctxt: Any, instance: Any,
+                             migration: Any) -> None:
+        self._resize_step(ctxt, "finish_revert_resize",
+                          migration.source_compute, instance, migration)

@@ -335,3 +335,40 @@ class InstanceGroupMember(Base, TimestampMixin):
     instance_uuid: orm.Mapped[str] = orm.mapped_column(sa.String(36))
     group_id: orm.Mapped[int] = orm.mapped_column(
         sa.ForeignKey("instance_groups.id"), index=True)
+
+
+# -- Issue 9, RES2: resize (migration 0007) ---------------------------------
+
+
+class Migration(Base, TimestampMixin):
+    """A resize, as Nova's ``migrations``: where from and to, and the
+    flavor before and after (Nova keeps those in instance_extra). Its
+    ``status`` says which host holds the flavor the instance does not
+    have: the destination while ``migrating``, the source once
+    ``finished`` (until confirmed or reverted)."""
+
+    __tablename__ = "migrations"
+    __table_args__ = (
+        sa.Index("migrations_instance_uuid_idx", "instance_uuid"),
+        sa.Index("migrations_status_idx", "status"),
+    )
+
+    id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
+    instance_uuid: orm.Mapped[str] = orm.mapped_column(sa.String(36))
+    migration_type: orm.Mapped[str | None] = orm.mapped_column(
+        sa.String(16))
+    status: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
+    source_compute: orm.Mapped[str | None] = orm.mapped_column(
+        sa.String(255))
+    source_node: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
+    dest_compute: orm.Mapped[str | None] = orm.mapped_column(
+        sa.String(255))
+    dest_node: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
+    old_instance_type_id: orm.Mapped[int | None] = orm.mapped_column(
+        sa.Integer)
+    new_instance_type_id: orm.Mapped[int | None] = orm.mapped_column(
+        sa.Integer)
+    old_flavor: orm.Mapped[dict | None] = orm.mapped_column(sa.JSON)
+    new_flavor: orm.Mapped[dict | None] = orm.mapped_column(sa.JSON)
+    # The vm_state to go back to (active or stopped).
+    old_vm_state: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))

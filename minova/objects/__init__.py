@@ -11,3 +11,4 @@ def register_all() -> None:
     __import__("minova.objects.compute_node")
     __import__("minova.objects.instance")
     __import__("minova.objects.instance_action")
+    __import__("minova.objects.migration")

@@ -74,7 +74,10 @@ class SchedulerManager(manager.Manager):
         return chosen
 
     def _best_host(self, states: list, request_spec: dict) -> Any:
-        hosts = states
+        # A resize leaves out the server's own host unless
+        # allow_resize_to_same_host.
+        ignored = set(request_spec.get("ignore_hosts") or ())
+        hosts = [state for state in states if state.host not in ignored]
         for host_filter in self.filters:
             hosts = host_filter.filter_all(hosts, request_spec)
             if not hosts:

@@ -125,6 +125,24 @@ class FakeDriver(driver.ComputeDriver):
             eventlet.sleep(self.conf.fake_driver.spawn_delay)
         self.instances[instance.uuid] = power_state.RUNNING
 
+    def migrate_disk_and_power_off(self, context: Any,
+                                   instance: Any) -> None:
+        self._require(instance)
+        # The destination (maybe this host) runs it from now on.
+        self.instances.pop(instance.uuid)
+
+    def finish_migration(self, context: Any, instance: Any,
+                         power_on: bool) -> None:
+        self.instances[instance.uuid] = (power_state.RUNNING if power_on
+                                         else power_state.SHUTDOWN)
+
+    def confirm_migration(self, context: Any, instance: Any) -> None:
+        """Nothing was kept on the source."""
+
+    def finish_revert_migration(self, context: Any, instance: Any,
+                                power_on: bool) -> None:
+        self.finish_migration(context, instance, power_on)
+
     def get_info(self, instance: Any) -> driver.InstanceInfo:
         self._require(instance)
         return driver.InstanceInfo(state=self.instances[instance.uuid],

@@ -1,6 +1,6 @@
 """The real ``openstack`` CLI (python-openstackclient) against an
 in-process minova with noauth2 (issue 9, RES2): server groups, a boot
-into one, pause/lock and the server's events."""
+into one, pause/lock, the server's events, and resize with confirm."""
 
 from __future__ import annotations
 
@@ -74,3 +74,14 @@ def test_server_group_boot_pause_lock_and_events(cloud, cli):
     cli("server", "delete", "--wait", server["id"])
     cli("server", "group", "delete", group["id"])
     assert cli("server", "group", "list", "-f", "json") == []
+
+
+def test_server_resize_then_confirm(cloud, cli, conf):
+    conf.set_override("allow_resize_to_same_host", True)  # one host
+    server = servers_test.boot(cloud)
+    wait_status(cloud, server["id"], "ACTIVE")
+    cli("server", "resize", "--flavor", "2", server["id"])
+    wait_status(cloud, server["id"], "VERIFY_RESIZE")
+    cli("server", "resize", "confirm", server["id"])
+    shown = wait_status(cloud, server["id"], "ACTIVE")
+    assert shown["flavor"]["id"] == "2"

@@ -1,9 +1,11 @@
 """``POST /servers/{id}/action``: ``os-start``, ``os-stop``, ``reboot``,
 and (issue 9, RES2) ``pause``, ``unpause``, ``suspend``, ``resume``,
-``lock``, ``unlock`` and ``rebuild``.
+``lock``, ``unlock``, ``rebuild``, ``resize``, ``confirmResize`` and
+``revertResize``.
 
 The body names one action. Each answers 202 once the compute has been
-asked (``rebuild`` with the server's view, as Nova); an action the
+asked (``rebuild`` with the server's view, ``confirmResize`` 204, as
+Nova); an action the
 server's state does not allow is a 409, and so is any but lock/unlock on a
 locked server for anyone but an admin.
 """
@@ -74,6 +76,22 @@ def _rebuild(req: wsgi_util.APIRequest, instance: Any, body: dict) -> Any:
         {"server": servers.one_view(req, instance)}, status=202)
 
 
+def _resize(req: wsgi_util.APIRequest, instance: Any, body: dict) -> None:
+    flavor = servers.flavor_for_boot(req, body["resize"]["flavorRef"])
+    req.deps.compute_api.resize(req.context, instance, flavor)
+
+
+def _confirm_resize(req: wsgi_util.APIRequest, instance: Any,
+                    body: dict) -> Any:
+    req.deps.compute_api.confirm_resize(req.context, instance)
+    return wsgi_util.empty_response(204)  # as Nova
+
+
+def _revert_resize(req: wsgi_util.APIRequest, instance: Any,
+                   body: dict) -> None:
+    req.deps.compute_api.revert_resize(req.context, instance)
+
+
 def _lock_schema(req: wsgi_util.APIRequest) -> dict:
     return schema.lock_v273 if req.api_version.matches("2.73") \
         else schema.lock
@@ -99,6 +117,12 @@ _ACTIONS = {
                schema.no_argument("unlock"), _unlock),
     "rebuild": ("os_compute_api:servers:rebuild", schema.rebuild,
                 _rebuild),
+    "resize": ("os_compute_api:servers:resize", schema.resize, _resize),
+    "confirmResize": ("os_compute_api:servers:confirm_resize",
+                      schema.no_argument("confirmResize"),
+                      _confirm_resize),
+    "revertResize": ("os_compute_api:servers:revert_resize",
+                     schema.no_argument("revertResize"), _revert_resize),
 }
 
 

@@ -206,7 +206,7 @@ def _ref(value: Any) -> str:
     return str(value).rstrip("/").rsplit("/", 1)[-1]
 
 
-def _flavor_for_boot(req: wsgi_util.APIRequest, ref: Any) -> Any:
+def flavor_for_boot(req: wsgi_util.APIRequest, ref: Any) -> Any:
     try:
         return flavor_obj.Flavor.get_by_flavor_id(req.context, _ref(ref))
     except exception.FlavorNotFound as exc:
@@ -256,7 +256,7 @@ def _create(req: wsgi_util.APIRequest, body: dict,
         raise exception.ValidationError(
             field="server/min_count", reason="min_count must be <= "
                                              "max_count")
-    flavor = _flavor_for_boot(req, body["flavorRef"])
+    flavor = flavor_for_boot(req, body["flavorRef"])
     image_id = image_for_boot(req, body["imageRef"])
     for device in body.get("block_device_mapping_v2", []):
         if device["uuid"] != image_id:

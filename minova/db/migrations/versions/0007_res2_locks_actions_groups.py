@@ -4,7 +4,7 @@
 lock/unlock; ``instance_actions`` and ``instance_actions_events`` for
 ``os-instance-actions``, as Nova's tables of those names;
 ``instance_groups`` and ``instance_group_member`` for
-``os-server-groups``.
+``os-server-groups``; ``migrations`` for resize.
 
 Revision ID: 0007
 Revises: 0003
@@ -96,9 +96,35 @@ def upgrade() -> None:
                     unique=False)
     op.create_index("ix_instance_group_member_group_id",
                     "instance_group_member", ["group_id"], unique=False)
+    op.create_table(
+        "migrations",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("instance_uuid", sa.String(length=36), nullable=False),
+        sa.Column("migration_type", sa.String(length=16), nullable=True),
+        sa.Column("status", sa.String(length=255), nullable=True),
+        sa.Column("source_compute", sa.String(length=255), nullable=True),
+        sa.Column("source_node", sa.String(length=255), nullable=True),
+        sa.Column("dest_compute", sa.String(length=255), nullable=True),
+        sa.Column("dest_node", sa.String(length=255), nullable=True),
+        sa.Column("old_instance_type_id", sa.Integer(), nullable=True),
+        sa.Column("new_instance_type_id", sa.Integer(), nullable=True),
+        sa.Column("old_flavor", sa.JSON(), nullable=True),
+        sa.Column("new_flavor", sa.JSON(), nullable=True),
+        sa.Column("old_vm_state", sa.String(length=255), nullable=True),
+        sa.Column("created_at", sa.DateTime(), nullable=True),
+        sa.Column("updated_at", sa.DateTime(), nullable=True),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_index("migrations_instance_uuid_idx", "migrations",
+                    ["instance_uuid"], unique=False)
+    op.create_index("migrations_status_idx", "migrations", ["status"],
+                    unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index("migrations_status_idx", table_name="migrations")
+    op.drop_index("migrations_instance_uuid_idx", table_name="migrations")
+    op.drop_table("migrations")
     op.drop_index("ix_instance_group_member_group_id",
                   table_name="instance_group_member")
     op.drop_index("instance_group_member_instance_idx",

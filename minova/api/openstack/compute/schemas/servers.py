@@ -165,3 +165,21 @@ rebuild = {
     "required": ["rebuild"],
     "additionalProperties": False,
 }
+
+resize = {
+    "type": "object",
+    "properties": {
+        "resize": {
+            "type": "object",
+            "properties": {
+                "flavorRef": _REF,
+                "OS-DCF:diskConfig": {"type": "string",
+                                      "enum": ["MANUAL"]},
+            },
+            "required": ["flavorRef"],
+            "additionalProperties": False,
+        },
+    },
+    "required": ["resize"],
+    "additionalProperties": False,
+}
