@@ -114,6 +114,10 @@ def _path_values(known: dict[str, list[str]]) -> dict[str, Any]:
         "hypervisor_id": st.sampled_from(known["hypervisors"]) | junk,
         "image_id": st.just(IMAGE) | junk,
         "version": st.sampled_from(metadata_handler.VERSIONS) | junk,
+        "project_id": st.sampled_from(["admin", "p1"]) | junk,
+        "class_name": st.just("default") | junk,
+        "group_id": st.uuids().map(str) | junk,
+        "request_id": st.just("req-" + "0" * 36) | junk,
     }
 
 
