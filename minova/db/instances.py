@@ -43,6 +43,12 @@ def _query(filters: dict, read_deleted: str) -> sa.Select:
     if filters.get("changes-since") is not None:
         query = query.where(models.Instance.updated_at
                             >= filters["changes-since"])
+    if filters.get("locked") is not None:
+        # NULL (rows from before migration 0007) is unlocked.
+        locked = models.Instance.locked.is_(True)
+        query = query.where(locked if filters["locked"] else
+                            sa.or_(models.Instance.locked.is_(False),
+                                   models.Instance.locked.is_(None)))
     return query
 
 

@@ -221,3 +221,20 @@ def test_actions_on_unknown_servers_are_404(cloud, name):
     body = {name: {"imageRef": IMAGE} if name == "rebuild" else None}
     _fault(action(cloud, "00000000-0000-0000-0000-000000000000", body),
            "itemNotFound", 404)
+
+
+def test_locked_filter_from_2_73(cloud, server):
+    other = boot(cloud, name="other", token=ALICE)["id"]
+    _accepted(action(cloud, server, {"lock": None}, token=ALICE))
+
+    def listed(query, version="2.73"):
+        response = cloud.get("/v2.1/servers%s" % query, token=ALICE,
+                             version=version)
+        assert response.status_code == 200, response.text
+        return {s["id"] for s in response.json()["servers"]}
+    assert listed("?locked=true") == {server}
+    assert listed("?locked=False") == {other}
+    # Before 2.73 it is an unknown filter, ignored.
+    assert listed("?locked=true", version="2.72") == {server, other}
+    _fault(cloud.get("/v2.1/servers?locked=maybe", token=ALICE,
+                     version="2.73"), "badRequest", 400)

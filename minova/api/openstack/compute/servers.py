@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from oslo_utils import strutils
 from oslo_utils import timeutils
 
 from minova import exception
@@ -126,12 +127,24 @@ def _filters(req: wsgi_util.APIRequest, rule: str) -> dict | None:
             return None
     if "changes-since" in params:
         filters["changes-since"] = _changes_since(req)
+    if "locked" in params and req.api_version.matches("2.73"):
+        filters["locked"] = _locked_filter(params["locked"])
     all_tenants = _all_tenants(req, rule)
     if context.is_admin:
         filters.update(_admin_filters(params))
     if not all_tenants and "project_id" not in filters:
         filters["project_id"] = context.project_id
     return filters
+
+
+def _locked_filter(text: str) -> bool:
+    """2.73's ``locked`` filter: a boolean, else a 400 (as Nova)."""
+    try:
+        return strutils.bool_from_string(text, strict=True)
+    except ValueError as exc:
+        raise exception.ValidationError(
+            field="locked", reason="%s is not a boolean"
+            % exception.quote(text)) from exc
 
 
 def _admin_filters(params: Any) -> dict:
