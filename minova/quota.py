@@ -10,10 +10,10 @@ creates cannot together exceed a limit.
 Enforced: instances, cores and ram on server create, metadata_items on
 the create's metadata, server_groups on a group's create and
 server_group_members on a boot into a group (``minova.db.server_groups``,
-counted the same way). The rest are shown only: key_pairs until minova
-has those, the
-injected_* ones because minova refuses personality files, and Nova's
-nova-network ones, always -1 as in Nova since nova-network went.
+counted the same way), and the growth of cores and ram of a resize. The
+rest are shown only: key_pairs until minova has those, the injected_*
+ones because minova refuses personality files, and Nova's nova-network
+ones, always -1 as in Nova since nova-network went.
 """
 
 from __future__ import annotations
@@ -118,6 +118,24 @@ def instances_allowed(limits: dict[str, int], used: dict[str, int],
         req=", ".join(requested[name] for name in overs),
         used=", ".join(str(used[name]) for name in overs),
         allowed=", ".join(str(limits[name]) for name in overs))
+
+
+def check_resize(limits: dict[str, int], used: dict[str, int],
+                 instance: Any, flavor: Any) -> None:
+    """``TooManyInstances`` (403) if resizing ``instance`` to ``flavor``
+    grows its cores or ram beyond the project's limits (a shrink always
+    passes), as Nova counts a resize."""
+    grow = {"cores": flavor.vcpus - (instance.vcpus or 0),
+            "ram": flavor.memory_mb - (instance.memory_mb or 0)}
+    overs = [name for name, delta in sorted(grow.items())
+             if delta > 0 and limits[name] != UNLIMITED
+             and used[name] + delta > limits[name]]
+    if overs:
+        raise exception.TooManyInstances(
+            overs=", ".join(overs),
+            req=", ".join(str(grow[name]) for name in overs),
+            used=", ".join(str(used[name]) for name in overs),
+            allowed=", ".join(str(limits[name]) for name in overs))
 
 
 def create_instances(db: db_api.Database, limits: dict[str, int],

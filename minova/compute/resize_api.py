@@ -77,19 +77,9 @@ class ResizeAPIMixin:
     def _check_resize_quota(self, context: Any, instance: Any,
                             flavor: Any) -> None:
         db = db_api.from_context(context)
-        limits = quota.project_limits(self.conf, db, instance.project_id)
-        used = quota.usage(db, instance.project_id)
-        grow = {"cores": flavor.vcpus - (instance.vcpus or 0),
-                "ram": flavor.memory_mb - (instance.memory_mb or 0)}
-        overs = [name for name, delta in sorted(grow.items())
-                 if delta > 0 and limits[name] != quota.UNLIMITED
-                 and used[name] + delta > limits[name]]
-        if overs:
-            raise exception.TooManyInstances(
-                overs=", ".join(overs),
-                req=", ".join(str(grow[name]) for name in overs),
-                used=", ".join(str(used[name]) for name in overs),
-                allowed=", ".join(str(limits[name]) for name in overs))
+        quota.check_resize(
+            quota.project_limits(self.conf, db, instance.project_id),
+            quota.usage(db, instance.project_id), instance, flavor)
 
     def confirm_resize(self, context: Any, instance: Any) -> None:
         """Keep the new flavor (VERIFY_RESIZE): the source gives up the
