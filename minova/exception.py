@@ -157,6 +157,31 @@ class InstanceInvalidState(Conflict):
                "in %(attr)s %(state)s")
 
 
+class InstanceIsLocked(Conflict):
+    msg_fmt = "Instance %(instance_uuid)s is locked"
+
+
+class InstanceGroupNotFound(NotFound):
+    msg_fmt = "Instance group %(group_uuid)s could not be found."
+
+
+class MigrationNotFound(NotFound):
+    msg_fmt = "Migration %(migration_id)s could not be found."
+
+
+class MigrationNotFoundByStatus(NotFound):
+    msg_fmt = ("Migration not found for instance %(instance_id)s with "
+               "status %(status)s.")
+
+
+class CannotResizeToSameFlavor(Invalid):
+    msg_fmt = "When resizing, instances must change flavor!"
+
+
+class InstanceActionNotFound(NotFound):
+    msg_fmt = "Action %(request_id)s on instance %(instance_uuid)s not found"
+
+
 class RequestTooLarge(MinovaException):
     msg_fmt = "Request is too large."
     code = 413
@@ -230,6 +255,14 @@ class TooManyInstances(QuotaError):
 
 class MetadataLimitExceeded(QuotaError):
     msg_fmt = "Maximum number of metadata items exceeds %(allowed)d"
+
+
+class ServerGroupQuotaExceeded(QuotaError):
+    msg_fmt = "Quota exceeded, too many server groups."
+
+
+class ServerGroupMembersQuotaExceeded(QuotaError):
+    msg_fmt = "Quota exceeded, too many servers in group"
 
 
 class QuotaLimitBelowUsage(Invalid):

@@ -227,9 +227,66 @@ _RES1_RULES = [
           "/os-availability-zone/detail"),
 ]
 
+# -- Issue 9, RES2: server actions and instance actions, with Nova's
+# current defaults (nova/policies/{lock_server,pause_server,suspend_server,
+# servers,instance_actions}.py).
+_ACTION_PATH = "/servers/{server_id}/action"
+_RES2_RULES = [
+    _rule("os_compute_api:os-pause-server:pause", PROJECT_MEMBER_OR_ADMIN,
+          "Pause a server.", "POST", _ACTION_PATH),
+    _rule("os_compute_api:os-pause-server:unpause", PROJECT_MEMBER_OR_ADMIN,
+          "Unpause a paused server.", "POST", _ACTION_PATH),
+    _rule("os_compute_api:os-suspend-server:suspend",
+          PROJECT_MEMBER_OR_ADMIN, "Suspend a server.", "POST",
+          _ACTION_PATH),
+    _rule("os_compute_api:os-suspend-server:resume",
+          PROJECT_MEMBER_OR_ADMIN, "Resume a suspended server.", "POST",
+          _ACTION_PATH),
+    _rule("os_compute_api:os-lock-server:lock", PROJECT_MEMBER_OR_ADMIN,
+          "Lock a server.", "POST", _ACTION_PATH),
+    _rule("os_compute_api:os-lock-server:unlock", PROJECT_MEMBER_OR_ADMIN,
+          "Unlock a server.", "POST", _ACTION_PATH),
+    _rule("os_compute_api:os-lock-server:unlock:unlock_override", ADMIN,
+          "Unlock a server locked by someone else (an owner's lock for "
+          "an admin, an admin's for the owner).", "POST", _ACTION_PATH),
+    _rule("os_compute_api:servers:rebuild", PROJECT_MEMBER_OR_ADMIN,
+          "Rebuild a server.", "POST", _ACTION_PATH),
+    _rule("os_compute_api:servers:resize", PROJECT_MEMBER_OR_ADMIN,
+          "Resize a server.", "POST", _ACTION_PATH),
+    _rule("os_compute_api:servers:confirm_resize", PROJECT_MEMBER_OR_ADMIN,
+          "Confirm a resize.", "POST", _ACTION_PATH),
+    _rule("os_compute_api:servers:revert_resize", PROJECT_MEMBER_OR_ADMIN,
+          "Revert a resize.", "POST", _ACTION_PATH),
+    _rule("os_compute_api:os-server-groups:create",
+          PROJECT_MEMBER,
+          "Create a server group.", "POST", "/os-server-groups"),
+    _rule("os_compute_api:os-server-groups:delete", PROJECT_MEMBER_OR_ADMIN,
+          "Delete a server group.", "DELETE", "/os-server-groups/{id}"),
+    _rule("os_compute_api:os-server-groups:index", PROJECT_READER_OR_ADMIN,
+          "List the project's server groups.", "GET", "/os-server-groups"),
+    _rule("os_compute_api:os-server-groups:index:all_projects", ADMIN,
+          "List every project's server groups (all_projects).", "GET",
+          "/os-server-groups"),
+    _rule("os_compute_api:os-server-groups:show", PROJECT_READER_OR_ADMIN,
+          "Show a server group.", "GET", "/os-server-groups/{id}"),
+    _rule("os_compute_api:os-instance-actions:list",
+          PROJECT_READER_OR_ADMIN, "List the actions of a server.", "GET",
+          "/servers/{server_id}/os-instance-actions"),
+    _rule("os_compute_api:os-instance-actions:show",
+          PROJECT_READER_OR_ADMIN, "Show an action of a server.", "GET",
+          "/servers/{server_id}/os-instance-actions/{request_id}"),
+    _rule("os_compute_api:os-instance-actions:events", ADMIN,
+          "Show an action's events with their tracebacks (and, from "
+          "2.62, their hosts); before 2.51 the events at all.", "GET",
+          "/servers/{server_id}/os-instance-actions/{request_id}"),
+    _rule("os_compute_api:os-instance-actions:events:details", ADMIN,
+          "Show the details of an action's events (2.84).", "GET",
+          "/servers/{server_id}/os-instance-actions/{request_id}"),
+]
+
 RULE_LISTS: list[list[oslo_policy.RuleDefault]] = [
     _BASE_RULES, _API_RULES, _SERVER_RULES, _RESOURCE_RULES, _RES1_RULES,
-    identity_policies.RULES]
+    _RES2_RULES, identity_policies.RULES]
 
 
 def list_rules() -> list[oslo_policy.RuleDefault]:

@@ -9,9 +9,10 @@ creates cannot together exceed a limit.
 
 Enforced: instances, cores and ram on server create, metadata_items on
 the create's metadata and on server metadata changes, key_pairs on key
-pair create (a user's keys, counted by ``minova.db.keypairs.create``).
-The rest are shown only: server_groups and server_group_members until
-minova has those resources, the
+pair create (a user's keys, counted by ``minova.db.keypairs.create``),
+server_groups on a group's create and server_group_members on a boot into
+a group (``minova.db.server_groups``, counted the same way), and the
+growth of cores and ram of a resize. The rest are shown only: the
 injected_* ones because minova refuses personality files, and Nova's
 nova-network ones, always -1 as in Nova since nova-network went.
 """
@@ -27,6 +28,7 @@ from oslo_config import cfg
 from minova import exception
 from minova.db import api as db_api
 from minova.db import quotas as db_quotas
+from minova.db import server_groups as db_groups
 
 LOG = logging.getLogger(__name__)
 
@@ -78,6 +80,8 @@ def usage(db: db_api.Database, project_id: str) -> dict[str, int]:
     """In use per resource; 0 for those minova does not count."""
     used = dict.fromkeys(RESOURCES + NETWORK_RESOURCES, 0)
     used.update(db_quotas.get_usage(db, project_id))
+    with db.reader() as connection:
+        used["server_groups"] = db_groups.count(connection, project_id)
     return used
 
 
@@ -115,6 +119,24 @@ def instances_allowed(limits: dict[str, int], used: dict[str, int],
         req=", ".join(requested[name] for name in overs),
         used=", ".join(str(used[name]) for name in overs),
         allowed=", ".join(str(limits[name]) for name in overs))
+
+
+def check_resize(limits: dict[str, int], used: dict[str, int],
+                 instance: Any, flavor: Any) -> None:
+    """``TooManyInstances`` (403) if resizing ``instance`` to ``flavor``
+    grows its cores or ram beyond the project's limits (a shrink always
+    passes), as Nova counts a resize."""
+    grow = {"cores": flavor.vcpus - (instance.vcpus or 0),
+            "ram": flavor.memory_mb - (instance.memory_mb or 0)}
+    overs = [name for name, delta in sorted(grow.items())
+             if delta > 0 and limits[name] != UNLIMITED
+             and used[name] + delta > limits[name]]
+    if overs:
+        raise exception.TooManyInstances(
+            overs=", ".join(overs),
+            req=", ".join(str(grow[name]) for name in overs),
+            used=", ".join(str(used[name]) for name in overs),
+            allowed=", ".join(str(limits[name]) for name in overs))
 
 
 def create_instances(db: db_api.Database, limits: dict[str, int],

@@ -39,6 +39,8 @@ EMBEDDED_DEFAULTS = {
     # otherwise it is served under /identity on the compute API's port.
     "identity_listen": "127.0.0.1",
     "identity_workers": 1,
+    # As devstack sets it: a one-host cloud can resize.
+    "allow_resize_to_same_host": True,
 }
 
 

@@ -3,9 +3,15 @@
 It writes what the API owns (the instance rows, their task states) and
 hands the work to the services: a boot goes to the conductor
 (``build_instances``), which schedules and casts to a compute; delete, stop,
-start and reboot go straight to the instance's host. Every action moves the
-task_state with a compare-and-swap (``save(expected_task_state=...)``), so of
-two racing actions one gets ``UnexpectedTaskStateError`` (409).
+start, reboot, pause, unpause, suspend, resume, rebuild and a resize's
+confirm and revert go straight to the instance's host; a resize goes to the
+conductor, which has the scheduler pick its destination
+(``minova.compute.resize_api``). Every action moves the task_state with a
+compare-and-swap (``save(expected_task_state=...)``), so of two racing
+actions one gets
+``UnexpectedTaskStateError`` (409). A locked server refuses the actions of
+anyone but an admin (409), and every action is recorded for
+``os-instance-actions`` under the request's id.
 """
 
 from __future__ import annotations
@@ -22,12 +28,18 @@ from minova import exception
 from minova import quota
 from minova import servicegroup
 from minova.compute import power_state
+from minova.compute import resize_api
 from minova.compute import rpcapi as compute_rpcapi
 from minova.compute import task_states
 from minova.compute import vm_states
+from minova.compute.checks import check_lock as _check_lock
+from minova.compute.checks import check_state as _check_state
+from minova.compute.checks import record as _record
 from minova.conductor import rpcapi as conductor_rpcapi
 from minova.db import api as db_api
+from minova.db import server_groups as db_groups
 from minova.objects import instance as instance_obj
+from minova.objects import instance_action as action_obj
 from minova.objects import service as service_obj
 from minova.objects import tag as tag_obj
 
@@ -51,21 +63,7 @@ def sanitize_hostname(name: str, default: str = "server") -> str:
     return hostname or default
 
 
-def _check_state(instance: Any, action: str, vm_state: list,
-                 task_state: list | None = None) -> None:
-    """``InstanceInvalidState`` (409) unless the instance is in one of
-    ``vm_state`` and, when given, one of ``task_state``."""
-    if instance.vm_state not in vm_state:
-        raise exception.InstanceInvalidState(
-            action=action, instance_uuid=instance.uuid, attr="vm_state",
-            state=instance.vm_state)
-    if task_state is not None and instance.task_state not in task_state:
-        raise exception.InstanceInvalidState(
-            action=action, instance_uuid=instance.uuid, attr="task_state",
-            state=instance.task_state)
-
-
-class API:
+class API(resize_api.ResizeAPIMixin):
     """Server actions on behalf of an API request's context."""
 
     def __init__(self, conf: cfg.ConfigOpts,
@@ -84,7 +82,8 @@ class API:
                availability_zone: str | None = None,
                key_name: str | None = None, min_count: int = 1,
                max_count: int = 1, networks: Any = None,
-               tags: list[str] | None = None) -> list:
+               tags: list[str] | None = None,
+               group: str | None = None) -> list:
         """Write ``max_count`` instances, or as many as the project's quota
         allows if that is at least ``min_count`` (else
         ``TooManyInstances``, 403, and nothing is written), and ask the
@@ -95,12 +94,18 @@ class API:
         ``networks`` is Nova's request: "none", "auto" (the default) or a
         list; with "none" an instance gets no fixed IP. ``tags`` (2.52)
         are written before the build is asked for.
+
+        ``group`` is a server group of the project (else a 400) the new
+        servers join, within the ``server_group_members`` quota (403);
+        the scheduler places them by its policy.
         """
         self._check_create(flavor, name, min_count, max_count)
         zone = availability_zone or self.conf.compute.default_schedule_zone
         db = db_api.from_context(context)
         limits = quota.project_limits(self.conf, db, context.project_id)
         quota.check_metadata(limits, metadata)
+        group_row = (self._group_for_boot(context, db, limits, group,
+                                          max_count) if group else None)
         instances: list = []
 
         def values_for(count: int) -> list[dict]:
@@ -116,6 +121,10 @@ class API:
             instance.created_as(row)
             if tags:
                 tag_obj.TagList.create(context, instance.uuid, tags)
+        if group_row is not None:
+            self._join_group(db, limits, group_row, instances)
+        for instance in instances:
+            _record(context, instance, action_obj.CREATE)
         request_spec = {
             "instance_uuids": [inst.uuid for inst in instances],
             "num_instances": len(instances),
@@ -127,6 +136,10 @@ class API:
             "project_id": context.project_id,
             "user_id": context.user_id,
         }
+        if group_row is not None:
+            request_spec["group"] = {"uuid": group_row.uuid,
+                                     "policy": group_row.policy,
+                                     "rules": dict(group_row.rules or {})}
         try:
             self.compute_task_api.build_instances(
                 context, instances, request_spec,
@@ -144,6 +157,43 @@ class API:
         LOG.debug("Asked the conductor to build %d instance(s): %s",
                   len(instances), request_spec["instance_uuids"])
         return instances
+
+    @staticmethod
+    def _group_for_boot(context: Any, db: Any, limits: dict, group: str,
+                        max_count: int) -> Any:
+        try:
+            row = db_groups.get_by_uuid(db, group)
+        except exception.InstanceGroupNotFound:
+            row = None
+        if row is None or (row.project_id != context.project_id
+                           and not context.is_admin):
+            raise exception.ValidationError(
+                field="os:scheduler_hints/group",
+                reason="there is no server group %s" % group)
+        allowed = limits["server_group_members"]
+        members = len(db_groups.members(db, [row.id])[row.id])
+        if allowed != quota.UNLIMITED and members + max_count > allowed:
+            raise exception.ServerGroupMembersQuotaExceeded()
+        return row
+
+    @staticmethod
+    def _join_group(db: Any, limits: dict, group_row: Any,
+                    instances: list) -> None:
+        """Add the new servers to the group; if racing boots filled it
+        meanwhile, delete them again (403, nothing left behind)."""
+        allowed = limits["server_group_members"]
+
+        def check(present: int) -> None:
+            if allowed != quota.UNLIMITED and \
+                    present + len(instances) > allowed:
+                raise exception.ServerGroupMembersQuotaExceeded()
+        try:
+            db_groups.add_members(db, group_row.id,
+                                  [inst.uuid for inst in instances], check)
+        except exception.ServerGroupMembersQuotaExceeded:
+            for instance in instances:
+                instance.destroy()
+            raise
 
     def _new_instance(self, context: Any, flavor: Any, image_ref: str,
                       name: str, index: int, count: int, zone: str | None,
@@ -237,7 +287,12 @@ class API:
         Deleting is allowed in any state, as in Nova; an instance that was
         never scheduled, or whose compute is down, is deleted in the
         database directly (its compute cleans up when it comes back).
+        A locked instance only by an admin (409).
         """
+        _check_lock(context, instance)
+        _record(context, instance, action_obj.DELETE)
+        if instance.vm_state == vm_states.RESIZED:
+            self._end_resize_for_delete(context, instance)
         if instance.host and self._host_is_up(context, instance.host):
             instance.task_state = task_states.DELETING
             instance.save()
@@ -262,17 +317,109 @@ class API:
             return False
         return self.servicegroup_api.is_up(service)
 
-    def stop(self, context: Any, instance: Any) -> None:
-        _check_state(instance, "stop", [vm_states.ACTIVE], [None])
-        instance.task_state = task_states.POWERING_OFF
+    def _simple_action(self, context: Any, instance: Any, action: str,
+                       vm_state: str, task_state: str, cast: Any) -> None:
+        """An action allowed in ``vm_state`` with no task running: check
+        the lock and the state, move the task (compare-and-swap), record
+        the action and cast ``cast`` to the instance's host."""
+        _check_lock(context, instance)
+        _check_state(instance, action, [vm_state], [None])
+        instance.task_state = task_state
         instance.save(expected_task_state=[None])
-        self.compute_rpcapi.stop_instance(context, instance)
+        _record(context, instance, action)
+        cast(context, instance)
+
+    def stop(self, context: Any, instance: Any) -> None:
+        self._simple_action(context, instance, action_obj.STOP,
+                            vm_states.ACTIVE, task_states.POWERING_OFF,
+                            self.compute_rpcapi.stop_instance)
 
     def start(self, context: Any, instance: Any) -> None:
-        _check_state(instance, "start", [vm_states.STOPPED], [None])
-        instance.task_state = task_states.POWERING_ON
+        self._simple_action(context, instance, action_obj.START,
+                            vm_states.STOPPED, task_states.POWERING_ON,
+                            self.compute_rpcapi.start_instance)
+
+    def pause(self, context: Any, instance: Any) -> None:
+        self._simple_action(context, instance, action_obj.PAUSE,
+                            vm_states.ACTIVE, task_states.PAUSING,
+                            self.compute_rpcapi.pause_instance)
+
+    def unpause(self, context: Any, instance: Any) -> None:
+        self._simple_action(context, instance, action_obj.UNPAUSE,
+                            vm_states.PAUSED, task_states.UNPAUSING,
+                            self.compute_rpcapi.unpause_instance)
+
+    def suspend(self, context: Any, instance: Any) -> None:
+        self._simple_action(context, instance, action_obj.SUSPEND,
+                            vm_states.ACTIVE, task_states.SUSPENDING,
+                            self.compute_rpcapi.suspend_instance)
+
+    def resume(self, context: Any, instance: Any) -> None:
+        self._simple_action(context, instance, action_obj.RESUME,
+                            vm_states.SUSPENDED, task_states.RESUMING,
+                            self.compute_rpcapi.resume_instance)
+
+    def lock(self, context: Any, instance: Any,
+             reason: str | None = None) -> None:
+        """Lock in any state; ``locked_by`` says whether the owner or an
+        admin did. Locking again is a no-op for the owner (as Nova), and
+        lets an admin take the lock over."""
+        is_owner = instance.project_id == context.project_id
+        if instance.locked and is_owner:
+            return
+        _record(context, instance, action_obj.LOCK)
+        instance.update({"locked": True,
+                         "locked_by": "owner" if is_owner else "admin",
+                         "locked_reason": reason})
+        instance.save()
+        LOG.info("Instance %s locked by its %s", instance.uuid,
+                 instance.locked_by)
+
+    @staticmethod
+    def is_expected_locked_by(context: Any, instance: Any) -> bool:
+        """Whether the lock is the caller's kind (owner or admin); else
+        unlocking takes the ``unlock_override`` policy."""
+        is_owner = instance.project_id == context.project_id
+        expected = "owner" if is_owner else "admin"
+        return not instance.locked_by or instance.locked_by == expected
+
+    def unlock(self, context: Any, instance: Any) -> None:
+        _record(context, instance, action_obj.UNLOCK)
+        instance.update({"locked": False, "locked_by": None,
+                         "locked_reason": None})
+        instance.save()
+        LOG.info("Instance %s unlocked", instance.uuid)
+
+    def rebuild(self, context: Any, instance: Any, image_ref: str, *,
+                name: str | None = None,
+                metadata: dict | None = None,
+                preserve_ephemeral: bool = False) -> None:
+        """Rebuild from ``image_ref`` on the same host (ACTIVE, STOPPED or
+        ERROR, no task); a stopped server comes back stopped, as in Nova.
+        ``name`` and ``metadata`` replace the server's when given."""
+        _check_lock(context, instance)
+        _check_state(instance, action_obj.REBUILD,
+                     [vm_states.ACTIVE, vm_states.STOPPED, vm_states.ERROR],
+                     [None])
+        if not instance.host:
+            raise exception.InstanceInvalidState(
+                action=action_obj.REBUILD, instance_uuid=instance.uuid,
+                attr="host", state=None)
+        if metadata is not None:
+            limits = quota.project_limits(self.conf,
+                                          db_api.from_context(context),
+                                          instance.project_id)
+            quota.check_metadata(limits, metadata)
+            instance.metadata = dict(metadata)
+        if name is not None:
+            instance.display_name = name
+        instance.image_ref = image_ref
+        instance.task_state = task_states.REBUILDING
         instance.save(expected_task_state=[None])
-        self.compute_rpcapi.start_instance(context, instance)
+        _record(context, instance, action_obj.REBUILD)
+        self.compute_rpcapi.rebuild_instance(
+            context, instance, image_ref,
+            preserve_ephemeral=preserve_ephemeral)
 
     def reboot(self, context: Any, instance: Any, reboot_type: str) -> None:
         """``SOFT`` (ACTIVE, no task) or ``HARD`` (ACTIVE, STOPPED or
@@ -281,6 +428,7 @@ class API:
             raise exception.ValidationError(
                 field="type", reason="must be one of %s"
                 % ", ".join(REBOOT_TYPES))
+        _check_lock(context, instance)
         if reboot_type == "SOFT":
             expected = [None]
             _check_state(instance, "reboot", [vm_states.ACTIVE], expected)
@@ -296,6 +444,7 @@ class API:
                 action="reboot", instance_uuid=instance.uuid, attr="host",
                 state=None)
         instance.save(expected_task_state=expected)
+        _record(context, instance, action_obj.REBOOT)
         self.compute_rpcapi.reboot_instance(context, instance, reboot_type)
 
     # -- metadata (issue 9, RES1) ----------------------------------------

@@ -8,9 +8,16 @@ serialized by a lock on its uuid, so a delete waits for a build in flight.
 States follow Nova: a build goes BUILDING/scheduling -> BUILDING/spawning
 -> ACTIVE (power RUNNING); stop ACTIVE/powering-off -> STOPPED (SHUTDOWN);
 start STOPPED/powering-on -> ACTIVE; reboot ACTIVE/rebooting[_hard] ->
-ACTIVE; delete */deleting -> DELETED. A failed build is ERROR with a
-fault and no host; a failed stop, start or reboot leaves a fault and
-clears the task.
+ACTIVE; pause ACTIVE/pausing -> PAUSED and back (unpausing); suspend
+ACTIVE/suspending -> SUSPENDED and back (resuming); rebuild
+ACTIVE|STOPPED|ERROR/rebuilding -> rebuild_spawning -> ACTIVE (STOPPED if it
+was); delete */deleting -> DELETED. A failed build or rebuild is ERROR with a
+fault (a failed build also loses its host); a failed stop, start, reboot,
+pause, unpause, suspend or resume leaves a fault and clears the task.
+
+Each action's step here is an event of the request's instance action
+(``compute_<method>``, "Success" or "Error" with the traceback), written
+through the conductor.
 """
 
 from __future__ import annotations
@@ -31,11 +38,14 @@ from minova import context as minova_context
 from minova import exception
 from minova import manager
 from minova.compute import power_state
+from minova.compute import resize_manager
 from minova.compute import resource_tracker
+from minova.compute import rpcapi as compute_rpcapi
 from minova.compute import task_states
 from minova.compute import vm_states
 from minova.conductor import rpcapi as conductor_rpcapi
 from minova.objects import instance as instance_obj
+from minova.objects import instance_action as action_obj
 from minova.scheduler import rpcapi as scheduler_rpcapi
 from minova.virt import driver as virt_driver
 
@@ -51,10 +61,12 @@ def _message(exc: Exception) -> str:
     return "%s: %s" % (type(exc).__name__, exc)
 
 
-class ComputeManager(manager.Manager):
+class ComputeManager(resize_manager.ResizeMixin, manager.Manager):
     """Server side of ``minova.compute.rpcapi.ComputeAPI``."""
 
-    target = messaging.Target(version="1.0")
+    # 1.1: pause/unpause, suspend/resume, rebuild; 1.2: resize
+    # (minova.compute.rpcapi)
+    target = messaging.Target(version="1.2")
     service_name = "compute"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -69,11 +81,17 @@ class ComputeManager(manager.Manager):
                                  self.conf, self.transport))
         self.scheduler_client = scheduler_rpcapi.SchedulerAPI(
             self.conf, self.transport)
+        self.compute_rpcapi = compute_rpcapi.ComputeAPI(self.conf,
+                                                        self.transport)
         self.rt = resource_tracker.ResourceTracker(
             self.conf, self.host, self.driver, self.conductor_api)
         self._released: list[str] = []
         self._reporter: Any = None
         self._last_full_update = 0.0
+
+    def _event(self, context: Any, instance: Any, name: str) -> _Event:
+        return _Event(self.conductor_api, context, instance, name,
+                      self.host)
 
     def _context(self) -> minova_context.RequestContext:
         return minova_context.get_admin_context(
@@ -102,7 +120,8 @@ class ComputeManager(manager.Manager):
         # Builds failed above left this host (host None): they use
         # nothing here any more.
         self.rt.sync_instances([inst for inst in instances
-                                if inst.host == self.host])
+                                if inst.host == self.host],
+                               self._migrations(ctxt))
         self.rt.update(ctxt)
         self._last_full_update = time.monotonic()
         LOG.info("Compute %s has %d instance(s)", self.host, len(instances))
@@ -156,13 +175,16 @@ class ComputeManager(manager.Manager):
                                request_spec: dict,
                                filter_properties: dict | None = None,
                                requested_networks: Any = None) -> None:
-        with lockutils.lock(instance.uuid):
+        with lockutils.lock(instance.uuid), \
+                self._event(context, instance,
+                            "compute__do_build_and_run_instance") as event:
             self._build(context, instance, node, filter_properties or {},
-                        requested_networks)
+                        requested_networks, event)
         self._report_soon()
 
     def _build(self, context: Any, instance: Any, node: str,
-               filter_properties: dict, requested_networks: Any) -> None:
+               filter_properties: dict, requested_networks: Any,
+               event: _Event) -> None:
         self.rt.claim(instance)
         instance.host = self.host
         instance.node = node
@@ -183,6 +205,7 @@ class ComputeManager(manager.Manager):
         except Exception as exc:
             LOG.error("Instance %s failed to spawn: %s", instance.uuid,
                       _message(exc))
+            event.fail(exc)
             self._build_failed(context, instance, exc)
             return
         instance.update({
@@ -243,7 +266,8 @@ class ComputeManager(manager.Manager):
     # -- other actions -----------------------------------------------------
 
     def terminate_instance(self, context: Any, instance: Any) -> None:
-        with lockutils.lock(instance.uuid):
+        with lockutils.lock(instance.uuid), \
+                self._event(context, instance, "compute_terminate_instance"):
             self._delete(context, instance)
         self._report_soon()
 
@@ -283,12 +307,15 @@ class ComputeManager(manager.Manager):
                       operation: Any) -> None:
         """Run ``operation``; then ``final_vm_state`` with no task. If it
         fails, the task is cleared and a fault says why."""
-        with lockutils.lock(instance.uuid):
+        with lockutils.lock(instance.uuid), \
+                self._event(context, instance,
+                            "compute_%s_instance" % action) as event:
             try:
                 operation(context, instance)
             except Exception as exc:
                 LOG.error("Could not %s instance %s: %s", action,
                           instance.uuid, _message(exc))
+                event.fail(exc)
                 self._add_fault(context, instance, exc)
                 instance.task_state = None
                 instance.power_state = self._power_state(instance)
@@ -298,6 +325,62 @@ class ComputeManager(manager.Manager):
                              "power_state": self._power_state(instance)})
             if self._save_quietly(instance, expected_task):
                 LOG.info("Instance %s: %s done", instance.uuid, action)
+
+    def pause_instance(self, context: Any, instance: Any) -> None:
+        self._power_action(context, instance, "pause", task_states.PAUSING,
+                           vm_states.PAUSED, self.driver.pause)
+
+    def unpause_instance(self, context: Any, instance: Any) -> None:
+        self._power_action(context, instance, "unpause",
+                           task_states.UNPAUSING, vm_states.ACTIVE,
+                           self.driver.unpause)
+
+    def suspend_instance(self, context: Any, instance: Any) -> None:
+        self._power_action(context, instance, "suspend",
+                           task_states.SUSPENDING, vm_states.SUSPENDED,
+                           self.driver.suspend)
+
+    def resume_instance(self, context: Any, instance: Any) -> None:
+        self._power_action(context, instance, "resume",
+                           task_states.RESUMING, vm_states.ACTIVE,
+                           self.driver.resume)
+
+    def rebuild_instance(self, context: Any, instance: Any, image_ref: str,
+                         preserve_ephemeral: bool = False) -> None:
+        with lockutils.lock(instance.uuid), \
+                self._event(context, instance,
+                            "compute_rebuild_instance") as event:
+            self._rebuild(context, instance, image_ref, preserve_ephemeral,
+                          event)
+
+    def _rebuild(self, context: Any, instance: Any, image_ref: str,
+                 preserve_ephemeral: bool, event: _Event) -> None:
+        was_stopped = instance.vm_state == vm_states.STOPPED
+        instance.task_state = task_states.REBUILD_SPAWNING
+        if not self._save_quietly(instance, task_states.REBUILDING):
+            return
+        try:
+            self.driver.rebuild(context, instance, image_ref,
+                                preserve_ephemeral=preserve_ephemeral)
+            if was_stopped:
+                self.driver.power_off(context, instance)
+        except Exception as exc:
+            LOG.error("Could not rebuild instance %s: %s", instance.uuid,
+                      _message(exc))
+            event.fail(exc)
+            self._add_fault(context, instance, exc)
+            instance.update({"vm_state": vm_states.ERROR, "task_state": None,
+                             "power_state": self._power_state(instance)})
+            self._save_quietly(instance, task_states.REBUILD_SPAWNING)
+            return
+        instance.update({
+            "vm_state": vm_states.STOPPED if was_stopped
+            else vm_states.ACTIVE,
+            "task_state": None, "power_state": self._power_state(instance),
+            "launched_at": timeutils.utcnow()})
+        if self._save_quietly(instance, task_states.REBUILD_SPAWNING):
+            LOG.info("Instance %s rebuilt from image %s", instance.uuid,
+                     image_ref)
 
     @staticmethod
     def _save_quietly(instance: Any, expected_task: str) -> bool:
@@ -344,8 +427,63 @@ class ComputeManager(manager.Manager):
         ctxt = self._context()
         instances = self.conductor_api.instance_get_all_by_host(ctxt,
                                                                 self.host)
-        self.rt.sync_instances(list(instances))
+        self.rt.sync_instances(list(instances), self._migrations(ctxt))
         self._report()
+
+    def _migrations(self, ctxt: Any) -> list:
+        return list(self.conductor_api.migrations_in_progress_by_host(
+            ctxt, self.host))
+
+
+class _Event:
+    """One step of the request's instance action, as a ``with`` block:
+    "Error" (with the traceback) if the block raised or ``fail`` was
+    called, else "Success". Not being able to record it never stops the
+    action itself."""
+
+    def __init__(self, conductor_api: Any, context: Any, instance: Any,
+                 name: str, host: str) -> None:
+        self.conductor_api = conductor_api
+        self.context = context
+        self.instance_uuid = instance.uuid
+        self.name = name
+        self.host = host
+        self.error: BaseException | None = None
+
+    def fail(self, exc: BaseException) -> None:
+        self.error = exc
+
+    def __enter__(self) -> _Event:
+        self._quietly(self.conductor_api.action_event_start,
+                      self.context, self.instance_uuid, self.name,
+                      self.host)
+        return self
+
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+        error = exc or self.error
+        if error is None:
+            self._quietly(self.conductor_api.action_event_finish,
+                          self.context, self.instance_uuid, self.name,
+                          action_obj.SUCCESS)
+            return
+        self._quietly(self.conductor_api.action_event_finish,
+                      self.context, self.instance_uuid, self.name,
+                      action_obj.ERROR,
+                      traceback="".join(traceback.format_exception(error)),
+                      details=_message(error))
+
+    def _quietly(self, method: Any, *args: Any, **kwargs: Any) -> None:
+        try:
+            method(*args, **kwargs)
+        except exception.InstanceActionNotFound:
+            # A request from before actions were recorded: nothing to add
+            # the event to.
+            LOG.debug("No action of request %s on instance %s for event "
+                      "%s", self.context.request_id, self.instance_uuid,
+                      self.name)
+        except Exception as exc:  # noqa: BLE001 - the action goes on
+            LOG.warning("Could not record event %s of instance %s: %s",
+                        self.name, self.instance_uuid, _message(exc))
 
 
 class _Stub:

@@ -3,6 +3,11 @@
 The tracker keeps one claim per instance assigned to this host and writes
 the totals to the host's ``compute_nodes`` row (through the conductor, like
 every write of minova-compute). The scheduler reads that row.
+
+A resize holds a second claim, for the flavor the instance does not have:
+the destination claims the new flavor (``<uuid>:new``) until the instance
+moves there, then the source keeps the old one (``<uuid>:old``) until the
+resize is confirmed (released) or reverted (the instance's own again).
 """
 
 from __future__ import annotations
@@ -19,6 +24,14 @@ from minova.virt import driver as virt_driver
 LOG = logging.getLogger(__name__)
 
 
+def new_claim(instance_uuid: str) -> str:
+    return "%s:new" % instance_uuid
+
+
+def old_claim(instance_uuid: str) -> str:
+    return "%s:old" % instance_uuid
+
+
 @dataclasses.dataclass
 class Usage:
     memory_mb: int
@@ -31,6 +44,11 @@ class Usage:
                    vcpus=instance.vcpus or 0,
                    disk_gb=(instance.root_gb or 0)
                    + (instance.ephemeral_gb or 0))
+
+    @classmethod
+    def of_flavor(cls, flavor: Any) -> Usage:
+        return cls(memory_mb=flavor.memory_mb or 0, vcpus=flavor.vcpus or 0,
+                   disk_gb=(flavor.root_gb or 0) + (flavor.ephemeral_gb or 0))
 
 
 class ResourceTracker:
@@ -52,11 +70,34 @@ class ResourceTracker:
         """Drop the instance's claim; whether it had one."""
         return self.claims.pop(instance_uuid, None) is not None
 
-    def sync_instances(self, instances: list) -> None:
+    def claim_flavor(self, key: str, flavor: Any) -> None:
+        self.claims[key] = Usage.of_flavor(flavor)
+
+    def rename(self, old_key: str, new_key: str) -> None:
+        """Move a claim to another key (a resize changing sides)."""
+        usage = self.claims.pop(old_key, None)
+        if usage is not None:
+            self.claims[new_key] = usage
+
+    def sync_instances(self, instances: list,
+                       migrations: list | None = None) -> None:
         """Claims from the database's view of this host (at start and
-        periodically): every instance assigned here that is not gone."""
+        periodically): every instance assigned here that is not gone, and
+        the second claim of each resize under way that this host holds."""
         self.claims = {inst.uuid: Usage.of(inst) for inst in instances
                        if inst.vm_state != vm_states.DELETED}
+        for migration in migrations or []:
+            if (migration.status in ("migrating", "pre-migrating")
+                    and migration.dest_compute == self.host
+                    and migration.new_flavor is not None):
+                self.claim_flavor(new_claim(migration.instance_uuid),
+                                  migration.new_flavor)
+            elif (migration.status in ("finished", "confirming",
+                                       "reverting")
+                  and migration.source_compute == self.host
+                  and migration.old_flavor is not None):
+                self.claim_flavor(old_claim(migration.instance_uuid),
+                                  migration.old_flavor)
 
     def figures(self) -> dict:
         """The compute_nodes columns for the current claims."""

@@ -53,6 +53,23 @@ class LocalAPI:
     def instance_get_by_uuid(self, context: Any, uuid: str) -> Any:
         return self._manager.instance_get_by_uuid(context, uuid)
 
+    def migrations_in_progress_by_host(self, context: Any,
+                                       host: str) -> list:
+        return self._manager.migrations_in_progress_by_host(context, host)
+
+    def action_event_start(self, context: Any, instance_uuid: str,
+                           event: str, host: str | None) -> None:
+        self._manager.action_event_start(context, instance_uuid, event,
+                                         host)
+
+    def action_event_finish(self, context: Any, instance_uuid: str,
+                            event: str, result: str,
+                            traceback: str | None = None,
+                            details: str | None = None) -> None:
+        self._manager.action_event_finish(context, instance_uuid, event,
+                                          result, traceback=traceback,
+                                          details=details)
+
 
 class _ExceptionUnwrapper:
     """Calls the manager as RPC would, raising what RPC would raise.

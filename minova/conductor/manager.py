@@ -16,12 +16,18 @@ from oslo_versionedobjects import base as ovo_base
 
 from minova import exception
 from minova import manager
+from minova.compute import resource_tracker
 from minova.compute import rpcapi as compute_rpcapi
 from minova.compute import task_states
 from minova.compute import vm_states
+from minova.db import api as db_api
+from minova.db import instance_migrations as db_migrations
+from minova.db import server_groups as db_groups
 from minova.objects import base as objects_base
 from minova.objects import compute_node as compute_node_obj
 from minova.objects import instance as instance_obj
+from minova.objects import instance_action as action_obj
+from minova.objects import migration as migration_obj
 from minova.objects import service as service_obj
 from minova.scheduler import rpcapi as scheduler_rpcapi
 
@@ -41,7 +47,7 @@ class ConductorManager(manager.Manager):
     this service's database.
     """
 
-    target = messaging.Target(version="1.1")
+    target = messaging.Target(version="1.3")
     service_name = "conductor"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -114,6 +120,30 @@ class ConductorManager(manager.Manager):
     def instance_get_by_uuid(self, context: Any, uuid: str) -> Any:
         return instance_obj.Instance.get_by_uuid(context, uuid)
 
+    def migrations_in_progress_by_host(self, context: Any,
+                                       host: str) -> list:
+        """The resizes from or to ``host`` under way, as Migration
+        objects."""
+        return [migration_obj.Migration._from_db_object(
+            context, migration_obj.Migration(), row)
+            for row in db_migrations.get_in_progress_by_host(
+                db_api.from_context(context), host)]
+
+    @messaging.expected_exceptions(exception.InstanceActionNotFound)
+    def action_event_start(self, context: Any, instance_uuid: str,
+                           event: str, host: str | None) -> None:
+        action_obj.InstanceActionEvent.event_start(context, instance_uuid,
+                                                   event, host=host)
+
+    @messaging.expected_exceptions(exception.InstanceActionNotFound)
+    def action_event_finish(self, context: Any, instance_uuid: str,
+                            event: str, result: str,
+                            traceback: str | None = None,
+                            details: str | None = None) -> None:
+        action_obj.InstanceActionEvent.event_finish(
+            context, instance_uuid, event, result, traceback=traceback,
+            details=details)
+
     @messaging.expected_exceptions(*_OBJECT_EXPECTED)
     def object_class_action_versions(self, context: Any, objname: str,
                                      objmethod: str, object_versions: dict,
@@ -172,7 +202,7 @@ class ComputeTaskManager:
     """Workflows that span services (namespace ``compute_task``): the
     server side of ``minova.conductor.rpcapi.ComputeTaskAPI``."""
 
-    target = messaging.Target(namespace="compute_task", version="1.0")
+    target = messaging.Target(namespace="compute_task", version="1.1")
 
     def __init__(self, conf: Any, transport: Any, host: str) -> None:
         self.conf = conf
@@ -181,6 +211,38 @@ class ComputeTaskManager:
                                                               transport)
         self.compute_rpcapi = compute_rpcapi.ComputeAPI(conf, transport)
 
+    def resize_instance(self, context: Any, instance: Any,
+                        migration: Any) -> None:
+        """Have the scheduler pick a host with room for the new flavor
+        (and claim it there), then start the resize on that host."""
+        new = migration.new_flavor
+        request_spec = {
+            "instance_uuids": [instance.uuid], "num_instances": 1,
+            "flavor": {key: getattr(new, key) for key in (
+                "flavorid", "memory_mb", "vcpus", "root_gb",
+                "ephemeral_gb", "swap")},
+            "availability_zone": instance.availability_zone,
+            "project_id": instance.project_id,
+            "user_id": instance.user_id,
+        }
+        if not self.conf.allow_resize_to_same_host:
+            request_spec["ignore_hosts"] = [instance.host]
+        try:
+            # The claim is the new flavor's, beside the instance's own.
+            [selection] = self.scheduler_client.select_destinations(
+                context, request_spec,
+                [resource_tracker.new_claim(instance.uuid)])
+        except (exception.NoValidHost, messaging.MessagingTimeout) as exc:
+            LOG.warning("No host for the resize of instance %s: %s",
+                        instance.uuid, _message(exc))
+            _resize_failed(context, instance, migration, exc)
+            return
+        migration.update({"dest_compute": selection["host"],
+                          "dest_node": selection["nodename"],
+                          "status": "migrating"})
+        migration.save()
+        self.compute_rpcapi.prep_resize(context, instance, migration)
+
     def build_instances(self, context: Any, instances: list,
                         request_spec: dict,
                         requested_networks: Any = None) -> None:
@@ -188,12 +250,16 @@ class ComputeTaskManager:
         instance; with no host, the instances go to ERROR with a fault."""
         uuids = [instance.uuid for instance in instances]
         try:
+            if request_spec.get("group"):
+                _add_group_hosts(context, request_spec["group"], uuids)
             selections = self.scheduler_client.select_destinations(
                 context, request_spec, uuids)
-        except (exception.NoValidHost, messaging.MessagingTimeout) as exc:
+        except (exception.NoValidHost, exception.InstanceGroupNotFound,
+                messaging.MessagingTimeout) as exc:
             LOG.warning("Failed to schedule instances %s: %s", uuids,
                         _message(exc))
             for instance in instances:
+                _record_failed_event(context, instance, exc)
                 _set_error_with_fault(context, instance, exc)
             return
         for instance, selection in zip(instances, selections, strict=True):
@@ -292,6 +358,52 @@ def _message(exc: Exception) -> str:
     if isinstance(exc, exception.MinovaException):
         return exc.format_message()
     return "%s: %s" % (type(exc).__name__, exc)
+
+
+def _resize_failed(context: Any, instance: Any, migration: Any,
+                   exc: Exception) -> None:
+    """No host for the new flavor: the server stays as it was (task
+    cleared), with a fault saying why, as Nova."""
+    _record_failed_event(context, instance, exc,
+                         "conductor_migrate_server")
+    fault = instance_obj.InstanceFault(
+        context, instance_uuid=instance.uuid,
+        code=getattr(exc, "code", 500), message=_message(exc))
+    fault.create()
+    migration.status = "error"
+    migration.save()
+    instance.task_state = None
+    try:
+        instance.save(expected_task_state=[task_states.RESIZE_PREP])
+    except (exception.InstanceNotFound,
+            exception.UnexpectedTaskStateError) as race:
+        LOG.info("Not resetting instance %s: %s", instance.uuid,
+                 race.format_message())
+
+
+def _add_group_hosts(context: Any, group: dict, uuids: list[str]) -> None:
+    """The hosts of the group's other servers, read now (the scheduler's
+    group filters and weighers count them)."""
+    db = db_api.from_context(context)
+    row = db_groups.get_by_uuid(db, group["uuid"])
+    members = db_groups.members(db, [row.id])[row.id]
+    group["hosts"] = [host for uuid, host in members
+                      if host and uuid not in uuids]
+
+
+def _record_failed_event(
+        context: Any, instance: Any, exc: Exception,
+        event: str = "conductor_schedule_and_build_instances") -> None:
+    """The scheduling step of the instance's action, failed."""
+    try:
+        action_obj.InstanceActionEvent.event_start(context, instance.uuid,
+                                                   event)
+        action_obj.InstanceActionEvent.event_finish(
+            context, instance.uuid, event, action_obj.ERROR,
+            details=_message(exc))
+    except exception.InstanceActionNotFound:
+        LOG.debug("No create action of instance %s to record its "
+                  "scheduling failure in", instance.uuid)
 
 
 def _set_error_with_fault(context: Any, instance: Any,

@@ -22,9 +22,13 @@ class ConductorAPI:
     * 1.1 - Add compute_node_get_or_create, instance_get_all_by_host and
       instance_get_by_uuid (lookups for minova-compute, whose remotable
       classmethods cannot reach the database).
+    * 1.2 - Add action_event_start and action_event_finish (the events of
+      a request's instance action, for minova-compute).
+    * 1.3 - Add migrations_in_progress_by_host (resizes whose claims a
+      compute keeps).
     """
 
-    VERSION = "1.1"
+    VERSION = "1.3"
 
     def __init__(self, conf: cfg.ConfigOpts,
                  transport: messaging.Transport) -> None:
@@ -59,6 +63,27 @@ class ConductorAPI:
         cctxt = self.client.prepare(version="1.1")
         return cctxt.call(context, "instance_get_by_uuid", uuid=uuid)
 
+    def action_event_start(self, context: Any, instance_uuid: str,
+                           event: str, host: str | None) -> None:
+        cctxt = self.client.prepare(version="1.2")
+        cctxt.call(context, "action_event_start",
+                   instance_uuid=instance_uuid, event=event, host=host)
+
+    def action_event_finish(self, context: Any, instance_uuid: str,
+                            event: str, result: str,
+                            traceback: str | None = None,
+                            details: str | None = None) -> None:
+        cctxt = self.client.prepare(version="1.2")
+        cctxt.call(context, "action_event_finish",
+                   instance_uuid=instance_uuid, event=event, result=result,
+                   traceback=traceback, details=details)
+
+    def migrations_in_progress_by_host(self, context: Any,
+                                       host: str) -> list:
+        cctxt = self.client.prepare(version="1.3")
+        return cctxt.call(context, "migrations_in_progress_by_host",
+                          host=host)
+
     # The two methods below make this client an oslo.versionedobjects
     # indirection API: objects in minova-compute call them for remotable
     # methods instead of touching the database.
@@ -91,9 +116,10 @@ class ComputeTaskAPI:
     API version history:
 
     * 1.0 - Initial version: build_instances.
+    * 1.1 - resize_instance.
     """
 
-    VERSION = "1.0"
+    VERSION = "1.1"
 
     def __init__(self, conf: cfg.ConfigOpts,
                  transport: messaging.Transport) -> None:
@@ -110,3 +136,10 @@ class ComputeTaskAPI:
         self.client.cast(context, "build_instances", instances=instances,
                          request_spec=request_spec,
                          requested_networks=requested_networks)
+
+    def resize_instance(self, context: Any, instance: Any,
+                        migration: Any) -> None:
+        """Pick a host for the migration's new flavor and start there."""
+        self.client.prepare(version="1.1").cast(
+            context, "resize_instance", instance=instance,
+            migration=migration)

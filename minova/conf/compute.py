@@ -41,6 +41,12 @@ compute_opts = [
 # Nova keeps these in [DEFAULT]; a compute stores them in its compute_nodes
 # row, and the scheduler's filters read them from there.
 allocation_opts = [
+    cfg.BoolOpt("allow_resize_to_same_host",
+                default=False,
+                help="Let a resize pick the server's own host (it is "
+                     "otherwise left out). As in Nova: off by default, "
+                     "on in minova-all so that a one-host cloud can "
+                     "resize."),
     cfg.FloatOpt("cpu_allocation_ratio",
                  default=16.0, min=0.0,
                  help="Virtual CPUs per physical CPU a compute offers."),

@@ -34,7 +34,10 @@ filter_group = cfg.OptGroup("filter_scheduler",
                             title="Filter scheduler options")
 
 ALL_FILTERS = ["ComputeFilter", "AvailabilityZoneFilter", "RamFilter",
-               "DiskFilter", "CoreFilter"]
+               "DiskFilter", "CoreFilter", "ServerGroupAntiAffinityFilter",
+               "ServerGroupAffinityFilter"]
+ALL_WEIGHERS = ["RAMWeigher", "CPUWeigher", "ServerGroupSoftAffinityWeigher",
+                "ServerGroupSoftAntiAffinityWeigher"]
 
 filter_opts = [
     cfg.ListOpt("enabled_filters",
@@ -42,9 +45,9 @@ filter_opts = [
                 help="Filters a host must pass to get an instance, in "
                      "order. Known: %s." % ", ".join(ALL_FILTERS)),
     cfg.ListOpt("weight_classes",
-                default=["RAMWeigher", "CPUWeigher"],
+                default=ALL_WEIGHERS,
                 help="Weighers that rank the hosts that passed the "
-                     "filters. Known: RAMWeigher, CPUWeigher."),
+                     "filters. Known: %s." % ", ".join(ALL_WEIGHERS)),
     cfg.FloatOpt("ram_weight_multiplier",
                  default=1.0,
                  help="Weight of free RAM. Positive spreads instances "
@@ -53,6 +56,18 @@ filter_opts = [
                  default=1.0,
                  help="Weight of free vCPUs. Positive spreads, negative "
                       "stacks."),
+    cfg.FloatOpt("soft_affinity_weight_multiplier",
+                 default=1.0, min=0,
+                 help="Weight of the servers of a soft-affinity group "
+                      "already on a host: the higher, the more a host "
+                      "with more of them is preferred over free "
+                      "resources."),
+    cfg.FloatOpt("soft_anti_affinity_weight_multiplier",
+                 default=1.0, min=0,
+                 help="Weight of the servers of a soft-anti-affinity "
+                      "group already on a host: the higher, the more a "
+                      "host with fewer of them is preferred over free "
+                      "resources."),
     cfg.IntOpt("host_subset_size",
                default=1, min=1,
                help="Pick at random among this many best hosts, so "

@@ -46,6 +46,12 @@ def _query(filters: dict, read_deleted: str) -> sa.Select:
                             >= filters["changes-since"])
     for clause in db_tags.filters(models.Instance.uuid, filters):
         query = query.where(clause)
+    if filters.get("locked") is not None:
+        # NULL (rows from before migration 0007) is unlocked.
+        locked = models.Instance.locked.is_(True)
+        query = query.where(locked if filters["locked"] else
+                            sa.or_(models.Instance.locked.is_(False),
+                                   models.Instance.locked.is_(None)))
     return query
 
 

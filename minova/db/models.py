@@ -161,6 +161,14 @@ class Instance(Base, TimestampMixin, SoftDeleteMixin):
         sa.DateTime)
     terminated_at: orm.Mapped[datetime.datetime | None] = orm.mapped_column(
         sa.DateTime)
+    # Issue 9, RES2 (migration 0007): lock/unlock. ``locked_by`` is who
+    # locked it, "owner" or "admin", as in Nova: an owner may not unlock
+    # what an admin locked.
+    locked: orm.Mapped[bool | None] = orm.mapped_column(sa.Boolean,
+                                                       default=False)
+    locked_by: orm.Mapped[str | None] = orm.mapped_column(sa.String(5))
+    locked_reason: orm.Mapped[str | None] = orm.mapped_column(
+        sa.String(255))
 
 
 class InstanceFault(Base, TimestampMixin):
@@ -478,3 +486,124 @@ class Tag(Base):
                                                      primary_key=True)
     tag: orm.Mapped[str] = orm.mapped_column(sa.String(60),
                                              primary_key=True)
+
+
+# -- Issue 9, RES2: instance actions (migration 0007) -----------------------
+
+
+class InstanceAction(Base, TimestampMixin):
+    """One request that acted on a server (``os-instance-actions``), as
+    Nova's ``instance_actions``."""
+
+    __tablename__ = "instance_actions"
+    __table_args__ = (
+        sa.Index("instance_uuid_idx", "instance_uuid"),
+        sa.Index("request_id_idx", "request_id"),
+    )
+
+    id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
+    action: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
+    instance_uuid: orm.Mapped[str | None] = orm.mapped_column(
+        sa.String(36))
+    request_id: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
+    user_id: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
+    project_id: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
+    start_time: orm.Mapped[datetime.datetime | None] = orm.mapped_column(
+        sa.DateTime, default=_utcnow)
+    finish_time: orm.Mapped[datetime.datetime | None] = orm.mapped_column(
+        sa.DateTime)
+    message: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
+
+
+class InstanceActionEvent(Base, TimestampMixin):
+    """A step of an action on a host (``compute_stop_instance``...), as
+    Nova's ``instance_actions_events``."""
+
+    __tablename__ = "instance_actions_events"
+
+    id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
+    event: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
+    action_id: orm.Mapped[int | None] = orm.mapped_column(
+        sa.ForeignKey("instance_actions.id"), index=True)
+    start_time: orm.Mapped[datetime.datetime | None] = orm.mapped_column(
+        sa.DateTime, default=_utcnow)
+    finish_time: orm.Mapped[datetime.datetime | None] = orm.mapped_column(
+        sa.DateTime)
+    result: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
+    traceback: orm.Mapped[str | None] = orm.mapped_column(sa.Text)
+    host: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
+    details: orm.Mapped[str | None] = orm.mapped_column(sa.Text)
+
+
+# -- Issue 9, RES2: server groups (migration 0007) --------------------------
+
+
+class InstanceGroup(Base, TimestampMixin):
+    """A server group (``os-server-groups``): a scheduling policy for its
+    members. Nova keeps the policy in ``instance_group_policy``; one group
+    has one policy since 2.64, so here it is a column. Deleted for good,
+    as in Nova's API database."""
+
+    __tablename__ = "instance_groups"
+    __table_args__ = (
+        sa.Index("instance_groups_project_id_idx", "project_id"),
+    )
+
+    id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
+    uuid: orm.Mapped[str] = orm.mapped_column(sa.String(36), unique=True)
+    name: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
+    user_id: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
+    project_id: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
+    policy: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
+    rules: orm.Mapped[dict | None] = orm.mapped_column(sa.JSON)
+
+
+class InstanceGroupMember(Base, TimestampMixin):
+    """A server in a group (added at boot, removed at delete)."""
+
+    __tablename__ = "instance_group_member"
+    __table_args__ = (
+        sa.Index("instance_group_member_instance_idx", "instance_uuid"),
+    )
+
+    id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
+    instance_uuid: orm.Mapped[str] = orm.mapped_column(sa.String(36))
+    group_id: orm.Mapped[int] = orm.mapped_column(
+        sa.ForeignKey("instance_groups.id"), index=True)
+
+
+# -- Issue 9, RES2: resize (migration 0007) ---------------------------------
+
+
+class Migration(Base, TimestampMixin):
+    """A resize, as Nova's ``migrations``: where from and to, and the
+    flavor before and after (Nova keeps those in instance_extra). Its
+    ``status`` says which host holds the flavor the instance does not
+    have: the destination while ``migrating``, the source once
+    ``finished`` (until confirmed or reverted)."""
+
+    __tablename__ = "migrations"
+    __table_args__ = (
+        sa.Index("migrations_instance_uuid_idx", "instance_uuid"),
+        sa.Index("migrations_status_idx", "status"),
+    )
+
+    id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
+    instance_uuid: orm.Mapped[str] = orm.mapped_column(sa.String(36))
+    migration_type: orm.Mapped[str | None] = orm.mapped_column(
+        sa.String(16))
+    status: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
+    source_compute: orm.Mapped[str | None] = orm.mapped_column(
+        sa.String(255))
+    source_node: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
+    dest_compute: orm.Mapped[str | None] = orm.mapped_column(
+        sa.String(255))
+    dest_node: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
+    old_instance_type_id: orm.Mapped[int | None] = orm.mapped_column(
+        sa.Integer)
+    new_instance_type_id: orm.Mapped[int | None] = orm.mapped_column(
+        sa.Integer)
+    old_flavor: orm.Mapped[dict | None] = orm.mapped_column(sa.JSON)
+    new_flavor: orm.Mapped[dict | None] = orm.mapped_column(sa.JSON)
+    # The vm_state to go back to (active or stopped).
+    old_vm_state: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))

@@ -10,5 +10,7 @@ def register_all() -> None:
     __import__("minova.objects.flavor")
     __import__("minova.objects.compute_node")
     __import__("minova.objects.instance")
+    __import__("minova.objects.instance_action")
     __import__("minova.objects.keypair")
+    __import__("minova.objects.migration")
     __import__("minova.objects.tag")

@@ -47,7 +47,8 @@ class Instance(base.MinovaPersistentObject, base.MinovaObject,
     """A server. ``fault`` is loaded on request (``expected_attrs``)."""
 
     # Version 1.0: Initial version
-    VERSION = "1.0"
+    # Version 1.1: locked, locked_by, locked_reason
+    VERSION = "1.1"
 
     fields = {
         "id": fields.IntegerField(read_only=True),
@@ -77,6 +78,9 @@ class Instance(base.MinovaPersistentObject, base.MinovaObject,
         "launched_at": fields.DateTimeField(nullable=True),
         "terminated_at": fields.DateTimeField(nullable=True),
         "fault": fields.ObjectField("InstanceFault", nullable=True),
+        "locked": fields.BooleanField(default=False),
+        "locked_by": fields.StringField(nullable=True),
+        "locked_reason": fields.StringField(nullable=True),
         **base.MinovaPersistentObject.fields,
     }
 
@@ -88,6 +92,8 @@ class Instance(base.MinovaPersistentObject, base.MinovaObject,
             if field not in _FIELDS_NOT_IN_ROW:
                 setattr(obj, field, getattr(row, field))
         obj.metadata = dict(row.meta or {})
+        # Rows from before migration 0007 hold NULL: never locked.
+        obj.locked = bool(row.locked)
         obj.flavor = flavor_obj.Flavor(**row.flavor) if row.flavor else None
         if with_fault:
             obj.fault = (InstanceFault._from_db_object(

@@ -66,9 +66,39 @@ class AvailabilityZoneFilter(BaseHostFilter):
         return not zone or host_state.availability_zone == zone
 
 
+class ServerGroupAffinityFilter(BaseHostFilter):
+    """For an affinity group: the host of its servers, once it has any.
+
+    ``request_spec["group"]``: ``policy``, ``rules`` and ``hosts`` (the
+    host of each server of the group, one entry per server)."""
+
+    def host_passes(self, host_state: host_manager.HostState,
+                    request_spec: dict) -> bool:
+        group = request_spec.get("group") or {}
+        if group.get("policy") != "affinity":
+            return True
+        hosts = group.get("hosts") or []
+        return not hosts or host_state.host in hosts
+
+
+class ServerGroupAntiAffinityFilter(BaseHostFilter):
+    """For an anti-affinity group: a host with fewer of its servers than
+    the rule ``max_server_per_host`` (1 by default)."""
+
+    def host_passes(self, host_state: host_manager.HostState,
+                    request_spec: dict) -> bool:
+        group = request_spec.get("group") or {}
+        if group.get("policy") != "anti-affinity":
+            return True
+        most = int((group.get("rules") or {}).get("max_server_per_host", 1))
+        return (group.get("hosts") or []).count(host_state.host) < most
+
+
 ALL_FILTERS: dict[str, type[BaseHostFilter]] = {
     cls.__name__: cls for cls in (ComputeFilter, RamFilter, CoreFilter,
-                                  DiskFilter, AvailabilityZoneFilter)}
+                                  DiskFilter, AvailabilityZoneFilter,
+                                  ServerGroupAntiAffinityFilter,
+                                  ServerGroupAffinityFilter)}
 
 
 def load_filters(names: list[str]) -> list[Any]:

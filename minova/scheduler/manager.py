@@ -64,13 +64,20 @@ class SchedulerManager(manager.Manager):
             claimed.append(uuid or "anonymous-%d-%d" % (id(chosen),
                                                         len(chosen)))
             self.host_manager.claim(claimed[-1], state, resources)
+            if request_spec.get("group"):
+                # The next instance of this request counts this one.
+                request_spec["group"].setdefault("hosts", []).append(
+                    state.host)
             chosen.append({"instance_uuid": uuid, "host": state.host,
                            "nodename": state.nodename,
                            "availability_zone": state.availability_zone})
         return chosen
 
     def _best_host(self, states: list, request_spec: dict) -> Any:
-        hosts = states
+        # A resize leaves out the server's own host unless
+        # allow_resize_to_same_host.
+        ignored = set(request_spec.get("ignore_hosts") or ())
+        hosts = [state for state in states if state.host not in ignored]
         for host_filter in self.filters:
             hosts = host_filter.filter_all(hosts, request_spec)
             if not hosts:
@@ -83,7 +90,7 @@ class SchedulerManager(manager.Manager):
             raise exception.NoValidHost(
                 reason="There are not enough hosts available (no compute "
                        "host has reported yet).")
-        ranked = weights_mod.weigh_hosts(self.weighers, hosts)
+        ranked = weights_mod.weigh_hosts(self.weighers, hosts, request_spec)
         subset = ranked[:self.conf.filter_scheduler.host_subset_size]
         return random.choice(subset)[1]
 

@@ -22,7 +22,8 @@ class BaseWeigher:
     def multiplier(self) -> float:
         raise NotImplementedError()
 
-    def weigh(self, host_state: host_manager.HostState) -> float:
+    def weigh(self, host_state: host_manager.HostState,
+              request_spec: dict) -> float:
         raise NotImplementedError()
 
 
@@ -32,7 +33,8 @@ class RAMWeigher(BaseWeigher):
     def multiplier(self) -> float:
         return self.conf.filter_scheduler.ram_weight_multiplier
 
-    def weigh(self, host_state: host_manager.HostState) -> float:
+    def weigh(self, host_state: host_manager.HostState,
+              request_spec: dict) -> float:
         return host_state.usable_ram_mb
 
 
@@ -42,12 +44,49 @@ class CPUWeigher(BaseWeigher):
     def multiplier(self) -> float:
         return self.conf.filter_scheduler.cpu_weight_multiplier
 
-    def weigh(self, host_state: host_manager.HostState) -> float:
+    def weigh(self, host_state: host_manager.HostState,
+              request_spec: dict) -> float:
         return host_state.usable_vcpus
 
 
+def _group_members_on(host_state: host_manager.HostState,
+                      request_spec: dict, policy: str) -> int:
+    group = request_spec.get("group") or {}
+    if group.get("policy") != policy:
+        return 0
+    return group.get("hosts", []).count(host_state.host)
+
+
+class ServerGroupSoftAffinityWeigher(BaseWeigher):
+    """For a soft-affinity group: the more of its servers a host has, the
+    better."""
+
+    def multiplier(self) -> float:
+        return self.conf.filter_scheduler.soft_affinity_weight_multiplier
+
+    def weigh(self, host_state: host_manager.HostState,
+              request_spec: dict) -> float:
+        return _group_members_on(host_state, request_spec, "soft-affinity")
+
+
+class ServerGroupSoftAntiAffinityWeigher(BaseWeigher):
+    """For a soft-anti-affinity group: the fewer of its servers a host
+    has, the better."""
+
+    def multiplier(self) -> float:
+        return self.conf.filter_scheduler.\
+            soft_anti_affinity_weight_multiplier
+
+    def weigh(self, host_state: host_manager.HostState,
+              request_spec: dict) -> float:
+        return -_group_members_on(host_state, request_spec,
+                                  "soft-anti-affinity")
+
+
 ALL_WEIGHERS: dict[str, type[BaseWeigher]] = {
-    cls.__name__: cls for cls in (RAMWeigher, CPUWeigher)}
+    cls.__name__: cls for cls in (RAMWeigher, CPUWeigher,
+                                  ServerGroupSoftAffinityWeigher,
+                                  ServerGroupSoftAntiAffinityWeigher)}
 
 
 def load_weighers(conf: cfg.ConfigOpts, names: list[str]) -> list[Any]:
@@ -66,15 +105,16 @@ def _normalize(values: list[float]) -> list[float]:
     return [(value - low) / (high - low) for value in values]
 
 
-def weigh_hosts(weighers: list[BaseWeigher],
-                hosts: list) -> list[tuple[float, Any]]:
+def weigh_hosts(weighers: list[BaseWeigher], hosts: list,
+                request_spec: dict | None = None) -> list[tuple[float, Any]]:
     """``(weight, host)`` pairs, best first."""
+    request_spec = request_spec or {}
     totals = [0.0] * len(hosts)
     for weigher in weighers:
         multiplier = weigher.multiplier()
         if not multiplier:
             continue
-        raw = [weigher.weigh(host) for host in hosts]
+        raw = [weigher.weigh(host, request_spec) for host in hosts]
         for i, value in enumerate(_normalize(raw)):
             totals[i] += multiplier * value
     ranked = sorted(zip(totals, range(len(hosts)), hosts, strict=True),

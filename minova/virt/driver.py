@@ -79,6 +79,44 @@ class ComputeDriver:
         stopped instance)."""
         raise NotImplementedError()
 
+    def pause(self, context: Any, instance: Any) -> None:
+        raise NotImplementedError()
+
+    def unpause(self, context: Any, instance: Any) -> None:
+        raise NotImplementedError()
+
+    def suspend(self, context: Any, instance: Any) -> None:
+        raise NotImplementedError()
+
+    def resume(self, context: Any, instance: Any) -> None:
+        raise NotImplementedError()
+
+    def rebuild(self, context: Any, instance: Any, image_ref: str,
+                preserve_ephemeral: bool = False) -> None:
+        """Replace the instance's root disk with ``image_ref`` and boot
+        it; it keeps its network."""
+        raise NotImplementedError()
+
+    def migrate_disk_and_power_off(self, context: Any,
+                                   instance: Any) -> None:
+        """Resize, on the source: stop the instance and hand its disk
+        over."""
+        raise NotImplementedError()
+
+    def finish_migration(self, context: Any, instance: Any,
+                         power_on: bool) -> None:
+        """Resize, on the destination: run it with its new flavor."""
+        raise NotImplementedError()
+
+    def confirm_migration(self, context: Any, instance: Any) -> None:
+        """Resize confirmed, on the source: drop what was kept."""
+        raise NotImplementedError()
+
+    def finish_revert_migration(self, context: Any, instance: Any,
+                                power_on: bool) -> None:
+        """Resize reverted, on the source: run it as it was."""
+        raise NotImplementedError()
+
     def get_info(self, instance: Any) -> InstanceInfo:
         """Power state of ``instance``; ``InstanceNotFound`` if unknown."""
         raise NotImplementedError()

@@ -87,6 +87,62 @@ class FakeDriver(driver.ComputeDriver):
                 attr="power_state", state="shutdown")
         self.instances[instance.uuid] = power_state.RUNNING
 
+    def _transition(self, instance: Any, action: str, current: int,
+                    new: int) -> None:
+        self._require(instance)
+        state = self.instances[instance.uuid]
+        if state != current:
+            raise exception.InstanceInvalidState(
+                action=action, instance_uuid=instance.uuid,
+                attr="power_state",
+                state=power_state.STATE_MAP.get(state, state))
+        self.instances[instance.uuid] = new
+
+    def pause(self, context: Any, instance: Any) -> None:
+        self._transition(instance, "pause", power_state.RUNNING,
+                         power_state.PAUSED)
+
+    def unpause(self, context: Any, instance: Any) -> None:
+        self._transition(instance, "unpause", power_state.PAUSED,
+                         power_state.RUNNING)
+
+    def suspend(self, context: Any, instance: Any) -> None:
+        self._transition(instance, "suspend", power_state.RUNNING,
+                         power_state.SUSPENDED)
+
+    def resume(self, context: Any, instance: Any) -> None:
+        self._transition(instance, "resume", power_state.SUSPENDED,
+                         power_state.RUNNING)
+
+    def rebuild(self, context: Any, instance: Any, image_ref: str,
+                preserve_ephemeral: bool = False) -> None:
+        # An instance lost by the hypervisor (ERROR) is rebuilt too.
+        error = (instance.metadata or {}).get(SPAWN_ERROR_KEY)
+        if error:
+            raise exception.InstanceSpawnFailed(instance_uuid=instance.uuid,
+                                                reason=error)
+        if self.conf.fake_driver.spawn_delay:
+            eventlet.sleep(self.conf.fake_driver.spawn_delay)
+        self.instances[instance.uuid] = power_state.RUNNING
+
+    def migrate_disk_and_power_off(self, context: Any,
+                                   instance: Any) -> None:
+        self._require(instance)
+        # The destination (maybe this host) runs it from now on.
+        self.instances.pop(instance.uuid)
+
+    def finish_migration(self, context: Any, instance: Any,
+                         power_on: bool) -> None:
+        self.instances[instance.uuid] = (power_state.RUNNING if power_on
+                                         else power_state.SHUTDOWN)
+
+    def confirm_migration(self, context: Any, instance: Any) -> None:
+        """Nothing was kept on the source."""
+
+    def finish_revert_migration(self, context: Any, instance: Any,
+                                power_on: bool) -> None:
+        self.finish_migration(context, instance, power_on)
+
     def get_info(self, instance: Any) -> driver.InstanceInfo:
         self._require(instance)
         return driver.InstanceInfo(state=self.instances[instance.uuid],

@@ -119,6 +119,8 @@ def _path_values(known: dict[str, list[str]]) -> dict[str, Any]:
         "key": st.sampled_from(["hw:cpu_policy", "role"]) | junk,
         "name": st.sampled_from(["fuzz-key"]) | junk,
         "tag": st.sampled_from(["fuzz-tag"]) | junk,
+        "group_id": st.uuids().map(str) | junk,
+        "request_id": st.just("req-" + "0" * 36) | junk,
     }
 
 

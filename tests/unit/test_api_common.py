@@ -23,7 +23,11 @@ from minova.compute import vm_states
     (vm_states.STOPPED, task_states.POWERING_ON, "SHUTOFF"),
     (vm_states.ERROR, None, "ERROR"),
     (vm_states.DELETED, None, "DELETED"),
-    ("paused", None, "UNKNOWN"),
+    (vm_states.PAUSED, None, "PAUSED"),
+    (vm_states.SUSPENDED, task_states.RESUMING, "SUSPENDED"),
+    (vm_states.ACTIVE, task_states.REBUILDING, "REBUILD"),
+    (vm_states.STOPPED, task_states.REBUILD_SPAWNING, "REBUILD"),
+    ("shelved", None, "UNKNOWN"),
     (None, None, "UNKNOWN"),
 ])
 def test_status_from_state(vm_state, task_state, status):

@@ -74,3 +74,47 @@ def test_spawn_error_from_metadata(conf):
     ("--x--", "x"), ("ü!", "server"), ("a" * 80, "a" * 63)])
 def test_hostname_from_the_display_name(name, hostname):
     assert compute_api.sanitize_hostname(name) == hostname
+
+
+def test_pause_suspend_and_their_wrong_states(conf):
+    driver = fake.FakeDriver(conf, "h")
+    inst = _Instance("u1", 1)
+    driver.spawn(None, inst)
+    driver.pause(None, inst)
+    assert driver.get_info(inst).state == power_state.PAUSED
+    with pytest.raises(exception.InstanceInvalidState):
+        driver.suspend(None, inst)
+    driver.unpause(None, inst)
+    driver.suspend(None, inst)
+    assert driver.get_info(inst).state == power_state.SUSPENDED
+    with pytest.raises(exception.InstanceInvalidState):
+        driver.unpause(None, inst)
+    driver.resume(None, inst)
+    assert driver.get_info(inst).state == power_state.RUNNING
+    with pytest.raises(exception.InstanceNotFound):
+        driver.pause(None, _Instance("missing", 2))
+
+
+def test_resize_hands_the_instance_over(conf):
+    source, dest = fake.FakeDriver(conf, "a"), fake.FakeDriver(conf, "b")
+    inst = _Instance("u1", 1)
+    source.spawn(None, inst)
+    source.migrate_disk_and_power_off(None, inst)
+    assert source.list_instances() == []
+    dest.finish_migration(None, inst, power_on=False)
+    assert dest.get_info(inst).state == power_state.SHUTDOWN
+    dest.destroy(None, inst)
+    source.finish_revert_migration(None, inst, power_on=True)
+    assert source.get_info(inst).state == power_state.RUNNING
+
+
+def test_rebuild_keeps_it_running_or_fails_as_asked(conf):
+    driver = fake.FakeDriver(conf, "h")
+    inst = _Instance("u1", 1)
+    driver.spawn(None, inst)
+    driver.power_off(None, inst)
+    driver.rebuild(None, inst, "img")
+    assert driver.get_info(inst).state == power_state.RUNNING
+    broken = _Instance("u2", 2, {fake.SPAWN_ERROR_KEY: "no disk"})
+    with pytest.raises(exception.InstanceSpawnFailed, match="no disk"):
+        driver.rebuild(None, broken, "img")

@@ -73,3 +73,23 @@ def test_metadata_items():
         quota.check_metadata(LIMITS, {"a": "1", "b": "2", "c": "3"})
     assert caught.value.format_message() == (
         "Maximum number of metadata items exceeds 2")
+
+
+def test_resize_checks_only_the_growth():
+    SimpleNamespace = types.SimpleNamespace  # noqa: N806
+    quota_mod = quota
+    limits = dict.fromkeys(("cores", "ram"), 10)
+    limits["ram"] = 4096
+    used = {"cores": 9, "ram": 1024}
+    instance = SimpleNamespace(vcpus=1, memory_mb=1024)
+    # Same cores, 3 GiB more ram: 4096 fits exactly.
+    quota_mod.check_resize(limits, used, instance,
+                           SimpleNamespace(vcpus=1, memory_mb=4096))
+    # A shrink always passes, even over the limit already.
+    quota_mod.check_resize(limits, {"cores": 99, "ram": 99999}, instance,
+                           SimpleNamespace(vcpus=1, memory_mb=512))
+    with pytest.raises(exception.TooManyInstances) as info:
+        quota_mod.check_resize(limits, used, instance,
+                               SimpleNamespace(vcpus=3, memory_mb=8192))
+    assert "cores, ram" in info.value.format_message()
+    assert info.value.code == 403

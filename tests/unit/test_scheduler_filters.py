@@ -121,3 +121,58 @@ def test_weights_are_normalized_before_the_multipliers():
 def test_equal_hosts_keep_their_order():
     hosts = [_host("a"), _host("b")]
     assert _ranked(_Conf, hosts) == ["a", "b"]
+
+
+def _group_spec(policy, hosts, rules=None):
+    spec = _spec()
+    spec["group"] = {"uuid": "g", "policy": policy, "hosts": hosts,
+                     "rules": rules or {}}
+    return spec
+
+
+def test_server_group_affinity_filter():
+    affinity = filters.ServerGroupAffinityFilter()
+    assert affinity.host_passes(_host("h1"), _group_spec("affinity", []))
+    assert affinity.host_passes(_host("h1"),
+                                _group_spec("affinity", ["h1"]))
+    assert not affinity.host_passes(_host("h2"),
+                                    _group_spec("affinity", ["h1"]))
+    # Other policies, or no group, are not its business.
+    assert affinity.host_passes(_host("h2"),
+                                _group_spec("anti-affinity", ["h1"]))
+    assert affinity.host_passes(_host("h2"), _spec())
+
+
+def test_server_group_anti_affinity_filter_and_max_server_per_host():
+    anti = filters.ServerGroupAntiAffinityFilter()
+    assert not anti.host_passes(_host("h1"),
+                                _group_spec("anti-affinity", ["h1"]))
+    assert anti.host_passes(_host("h2"),
+                            _group_spec("anti-affinity", ["h1"]))
+    two = {"max_server_per_host": 2}
+    assert anti.host_passes(_host("h1"),
+                            _group_spec("anti-affinity", ["h1"], two))
+    assert not anti.host_passes(
+        _host("h1"), _group_spec("anti-affinity", ["h1", "h1"], two))
+    assert anti.host_passes(_host("h1"),
+                            _group_spec("soft-anti-affinity", ["h1"]))
+
+
+class _SoftConf:
+    class filter_scheduler:  # noqa: N801 - mimics a ConfigOpts group
+        ram_weight_multiplier = 1.0
+        cpu_weight_multiplier = 0.0
+        soft_affinity_weight_multiplier = 2.0
+        soft_anti_affinity_weight_multiplier = 2.0
+
+
+@pytest.mark.parametrize("policy, first", [("soft-affinity", "full"),
+                                           ("soft-anti-affinity", "free")])
+def test_soft_group_weighers_outweigh_free_ram(policy, first):
+    weighers = weights.load_weighers(_SoftConf, [
+        "RAMWeigher", "ServerGroupSoftAffinityWeigher",
+        "ServerGroupSoftAntiAffinityWeigher"])
+    hosts = [_host("free"), _host("full", free_ram_mb=512)]
+    spec = _group_spec(policy, ["full"])
+    ranked = weights.weigh_hosts(weighers, hosts, spec)
+    assert ranked[0][1].host == first

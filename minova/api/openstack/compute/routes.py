@@ -13,11 +13,13 @@ from minova.api.openstack.compute import flavor_extra_specs
 from minova.api.openstack.compute import flavors
 from minova.api.openstack.compute import hypervisors
 from minova.api.openstack.compute import images
+from minova.api.openstack.compute import instance_actions
 from minova.api.openstack.compute import keypairs
 from minova.api.openstack.compute import limits
 from minova.api.openstack.compute import quota_classes
 from minova.api.openstack.compute import quota_sets
 from minova.api.openstack.compute import server_actions
+from minova.api.openstack.compute import server_groups
 from minova.api.openstack.compute import server_metadata
 from minova.api.openstack.compute import server_tags
 from minova.api.openstack.compute import servers
@@ -83,6 +85,16 @@ ROUTES: dict[str, dict[str, router.Handler]] = {
         "DELETE": server_tags.delete},
     "/os-availability-zone": {"GET": availability_zone.index},
     "/os-availability-zone/detail": {"GET": availability_zone.detail},
+    # Issue 9, RES2: server groups and instance actions (the server
+    # actions are in server_actions._ACTIONS).
+    "/os-server-groups": {"GET": server_groups.index,
+                          "POST": server_groups.create},
+    "/os-server-groups/{group_id}": {"GET": server_groups.show,
+                                     "DELETE": server_groups.delete},
+    "/servers/{server_id}/os-instance-actions": {
+        "GET": instance_actions.index},
+    "/servers/{server_id}/os-instance-actions/{request_id}": {
+        "GET": instance_actions.show},
 }
 
 

@@ -1,7 +1,13 @@
-"""``POST /servers/{id}/action``: ``os-start``, ``os-stop``, ``reboot``.
+"""``POST /servers/{id}/action``: ``os-start``, ``os-stop``, ``reboot``,
+and (issue 9, RES2) ``pause``, ``unpause``, ``suspend``, ``resume``,
+``lock``, ``unlock``, ``rebuild``, ``resize``, ``confirmResize`` and
+``revertResize``.
 
 The body names one action. Each answers 202 once the compute has been
-asked; an action the server's state does not allow is a 409.
+asked (``rebuild`` with the server's view, ``confirmResize`` 204, as
+Nova); an action the
+server's state does not allow is a 409, and so is any but lock/unlock on a
+locked server for anyone but an admin.
 """
 
 from __future__ import annotations
@@ -27,13 +33,96 @@ def _reboot(req: wsgi_util.APIRequest, instance: Any, body: dict) -> None:
                                 body["reboot"]["type"].upper())
 
 
-# action -> (policy rule, schema, handler)
+def _pause(req: wsgi_util.APIRequest, instance: Any, body: dict) -> None:
+    req.deps.compute_api.pause(req.context, instance)
+
+
+def _unpause(req: wsgi_util.APIRequest, instance: Any, body: dict) -> None:
+    req.deps.compute_api.unpause(req.context, instance)
+
+
+def _suspend(req: wsgi_util.APIRequest, instance: Any, body: dict) -> None:
+    req.deps.compute_api.suspend(req.context, instance)
+
+
+def _resume(req: wsgi_util.APIRequest, instance: Any, body: dict) -> None:
+    req.deps.compute_api.resume(req.context, instance)
+
+
+def _lock(req: wsgi_util.APIRequest, instance: Any, body: dict) -> None:
+    reason = None
+    if req.api_version.matches("2.73"):
+        reason = (body["lock"] or {}).get("locked_reason")
+    req.deps.compute_api.lock(req.context, instance, reason=reason)
+
+
+def _unlock(req: wsgi_util.APIRequest, instance: Any, body: dict) -> None:
+    compute_api = req.deps.compute_api
+    if not compute_api.is_expected_locked_by(req.context, instance):
+        req.deps.policy.authorize(
+            req.context, "os_compute_api:os-lock-server:unlock:"
+            "unlock_override", servers.target(instance))
+    compute_api.unlock(req.context, instance)
+
+
+def _rebuild(req: wsgi_util.APIRequest, instance: Any, body: dict) -> Any:
+    args = body["rebuild"]
+    image_ref = servers.image_for_boot(req, args["imageRef"])
+    req.deps.compute_api.rebuild(
+        req.context, instance, image_ref, name=args.get("name"),
+        metadata=args.get("metadata"),
+        preserve_ephemeral=bool(args.get("preserve_ephemeral")))
+    return wsgi_util.json_response(
+        {"server": servers.one_view(req, instance)}, status=202)
+
+
+def _resize(req: wsgi_util.APIRequest, instance: Any, body: dict) -> None:
+    flavor = servers.flavor_for_boot(req, body["resize"]["flavorRef"])
+    req.deps.compute_api.resize(req.context, instance, flavor)
+
+
+def _confirm_resize(req: wsgi_util.APIRequest, instance: Any,
+                    body: dict) -> Any:
+    req.deps.compute_api.confirm_resize(req.context, instance)
+    return wsgi_util.empty_response(204)  # as Nova
+
+
+def _revert_resize(req: wsgi_util.APIRequest, instance: Any,
+                   body: dict) -> None:
+    req.deps.compute_api.revert_resize(req.context, instance)
+
+
+def _lock_schema(req: wsgi_util.APIRequest) -> dict:
+    return schema.lock_v273 if req.api_version.matches("2.73") \
+        else schema.lock
+
+
+# action -> (policy rule, schema or schema(req), handler)
 _ACTIONS = {
     "os-start": ("os_compute_api:servers:start",
                  schema.no_argument("os-start"), _start),
     "os-stop": ("os_compute_api:servers:stop",
                 schema.no_argument("os-stop"), _stop),
     "reboot": ("os_compute_api:servers:reboot", schema.reboot, _reboot),
+    "pause": ("os_compute_api:os-pause-server:pause",
+              schema.no_argument("pause"), _pause),
+    "unpause": ("os_compute_api:os-pause-server:unpause",
+                schema.no_argument("unpause"), _unpause),
+    "suspend": ("os_compute_api:os-suspend-server:suspend",
+                schema.no_argument("suspend"), _suspend),
+    "resume": ("os_compute_api:os-suspend-server:resume",
+               schema.no_argument("resume"), _resume),
+    "lock": ("os_compute_api:os-lock-server:lock", _lock_schema, _lock),
+    "unlock": ("os_compute_api:os-lock-server:unlock",
+               schema.no_argument("unlock"), _unlock),
+    "rebuild": ("os_compute_api:servers:rebuild", schema.rebuild,
+                _rebuild),
+    "resize": ("os_compute_api:servers:resize", schema.resize, _resize),
+    "confirmResize": ("os_compute_api:servers:confirm_resize",
+                      schema.no_argument("confirmResize"),
+                      _confirm_resize),
+    "revertResize": ("os_compute_api:servers:revert_resize",
+                     schema.no_argument("revertResize"), _revert_resize),
 }
 
 
@@ -49,6 +138,8 @@ def action(req: wsgi_util.APIRequest, server_id: str) -> Any:
     rule, action_schema, handler = _ACTIONS[name]
     instance = servers.get_instance(req, server_id)
     req.deps.policy.authorize(req.context, rule, servers.target(instance))
+    if callable(action_schema):
+        action_schema = action_schema(req)
     wsgi_util.validate(body, action_schema)
-    handler(req, instance, body)
-    return wsgi_util.empty_response(202)
+    response = handler(req, instance, body)
+    return response or wsgi_util.empty_response(202)

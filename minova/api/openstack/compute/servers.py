@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from oslo_utils import strutils
 from oslo_utils import timeutils
 
 from minova import exception
@@ -20,6 +21,8 @@ from minova.api.openstack.compute import images
 from minova.api.openstack.compute import keypairs
 from minova.api.openstack.compute.schemas import servers as schema
 from minova.api.openstack.compute.views import servers as views
+from minova.db import api as db_api
+from minova.db import server_groups as db_groups
 from minova.objects import flavor as flavor_obj
 
 # Filters only admins may use; users' are ignored, as Nova ignores them.
@@ -126,8 +129,7 @@ def _filters(req: wsgi_util.APIRequest, rule: str) -> dict | None:
             return None
     if "changes-since" in params:
         filters["changes-since"] = _changes_since(req)
-    if req.api_version.matches("2.26"):
-        filters.update(_tag_filters(params))
+    filters.update(_versioned_filters(req))
     all_tenants = _all_tenants(req, rule)
     if context.is_admin:
         filters.update(_admin_filters(params))
@@ -139,10 +141,30 @@ def _filters(req: wsgi_util.APIRequest, rule: str) -> dict | None:
 _TAG_FILTERS = ("tags", "tags-any", "not-tags", "not-tags-any")
 
 
+def _versioned_filters(req: wsgi_util.APIRequest) -> dict:
+    """The filters of later microversions: tags (2.26), locked (2.73)."""
+    params, filters = req.GET, {}
+    if req.api_version.matches("2.26"):
+        filters.update(_tag_filters(params))
+    if "locked" in params and req.api_version.matches("2.73"):
+        filters["locked"] = _locked_filter(params["locked"])
+    return filters
+
+
 def _tag_filters(params: Any) -> dict:
     """2.26: each a comma-separated list of tags."""
     return {name: [tag for tag in params[name].split(",") if tag]
             for name in _TAG_FILTERS if params.get(name)}
+
+
+def _locked_filter(text: str) -> bool:
+    """2.73's ``locked`` filter: a boolean, else a 400 (as Nova)."""
+    try:
+        return strutils.bool_from_string(text, strict=True)
+    except ValueError as exc:
+        raise exception.ValidationError(
+            field="locked", reason="%s is not a boolean"
+            % exception.quote(text)) from exc
 
 
 def _admin_filters(params: Any) -> dict:
@@ -201,8 +223,17 @@ def show(req: wsgi_util.APIRequest, server_id: str) -> Any:
     instance = get_instance(req, server_id, expected_attrs=["fault"])
     req.deps.policy.authorize(req.context, "os_compute_api:servers:show",
                               target(instance))
-    return wsgi_util.json_response(
-        {"server": views.Viewer(req).detail(instance)})
+    return wsgi_util.json_response({"server": one_view(req, instance)})
+
+
+def one_view(req: wsgi_util.APIRequest, instance: Any) -> dict:
+    """One server as show, update and rebuild answer it: the detail view
+    and, from 2.71, ``server_groups`` (not in lists, as Nova)."""
+    view = views.Viewer(req).detail(instance)
+    if req.api_version.matches("2.71"):
+        view["server_groups"] = db_groups.groups_of(
+            db_api.from_context(req.context), instance.uuid)
+    return view
 
 
 def _ref(value: Any) -> str:
@@ -210,14 +241,14 @@ def _ref(value: Any) -> str:
     return str(value).rstrip("/").rsplit("/", 1)[-1]
 
 
-def _flavor_for_boot(req: wsgi_util.APIRequest, ref: Any) -> Any:
+def flavor_for_boot(req: wsgi_util.APIRequest, ref: Any) -> Any:
     try:
         return flavor_obj.Flavor.get_by_flavor_id(req.context, _ref(ref))
     except exception.FlavorNotFound as exc:
         raise exception.FlavorNotFoundForBoot(flavor_id=ref) from exc
 
 
-def _image_for_boot(req: wsgi_util.APIRequest, ref: Any) -> str:
+def image_for_boot(req: wsgi_util.APIRequest, ref: Any) -> str:
     try:
         return images.find(req.deps.conf, str(ref))[0]
     except exception.ImageNotFound as exc:
@@ -243,10 +274,14 @@ def create(req: wsgi_util.APIRequest) -> Any:
     context = req.context
     req.deps.policy.authorize(context, "os_compute_api:servers:create")
     body = req.validated(schema.create_for(req.api_version))
-    return idempotency.once(req, body, lambda: _create(req, body["server"]))
+    hints = (body.get("os:scheduler_hints")
+             or body.get("OS-SCH-HNT:scheduler_hints") or {})
+    return idempotency.once(req, body, lambda: _create(
+        req, body["server"], hints.get("group")))
 
 
-def _create(req: wsgi_util.APIRequest, body: dict) -> Any:
+def _create(req: wsgi_util.APIRequest, body: dict,
+            group: str | None = None) -> Any:
     context = req.context
     min_count = _count(body, "min_count", 1)
     max_count = _count(body, "max_count", min_count)
@@ -254,8 +289,8 @@ def _create(req: wsgi_util.APIRequest, body: dict) -> Any:
         raise exception.ValidationError(
             field="server/min_count", reason="min_count must be <= "
                                              "max_count")
-    flavor = _flavor_for_boot(req, body["flavorRef"])
-    image_id = _image_for_boot(req, body["imageRef"])
+    flavor = flavor_for_boot(req, body["flavorRef"])
+    image_id = image_for_boot(req, body["imageRef"])
     if body.get("key_name") is not None:
         keypairs.get_for_boot(context, body["key_name"])
     if body.get("availability_zone") is not None:
@@ -271,7 +306,7 @@ def _create(req: wsgi_util.APIRequest, body: dict) -> Any:
         availability_zone=body.get("availability_zone"),
         key_name=body.get("key_name"), min_count=min_count,
         max_count=max_count, networks=body.get("networks", "auto"),
-        tags=body.get("tags"))
+        tags=body.get("tags"), group=group)
     first = instances[0]
     response = wsgi_util.json_response(
         {"server": _created_view(req, first, body)}, status=202)
@@ -298,8 +333,7 @@ def update(req: wsgi_util.APIRequest, server_id: str) -> Any:
     if "name" in body:
         instance = req.deps.compute_api.update(
             context, instance, display_name=body["name"])
-    return wsgi_util.json_response(
-        {"server": views.Viewer(req).detail(instance)})
+    return wsgi_util.json_response({"server": one_view(req, instance)})
 
 
 def delete(req: wsgi_util.APIRequest, server_id: str) -> Any:

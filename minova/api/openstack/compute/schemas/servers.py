@@ -3,10 +3,10 @@
 What minova cannot honour is not in the schemas, so asking for it is a 400
 naming the field instead of being silently ignored: specific networks or
 ports (there is no networking service; "auto" and "none" are), adminPass,
-user_data, personality, volumes, security groups, scheduler hints,
-description (2.19) and, before 2.52, tags. The one block device accepted
-is the image as the local root disk, which the ``openstack`` CLI always
-sends and which means what ``imageRef`` means.
+user_data, personality, volumes, security groups, scheduler hints other
+than ``group``, description (2.19) and, before 2.52, tags. The one block
+device accepted is the image as the local root disk, which the
+``openstack`` CLI always sends and which means what ``imageRef`` means.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from __future__ import annotations
 import copy
 
 from minova.api.openstack.compute.schemas import server_extras
+from minova.api.openstack.compute.schemas import server_groups
 from minova.api.openstack.compute.schemas import types
 
 _REF = {"type": ["string", "integer"], "minLength": 1, "maxLength": 1024}
@@ -57,9 +58,13 @@ _SERVER = {
     "additionalProperties": False,
 }
 
+# Issue 9, RES2: the one scheduler hint minova honours, ``group``.
+_HINTS = server_groups.scheduler_hints
+
 create = {
     "type": "object",
-    "properties": {"server": _SERVER},
+    "properties": {"server": _SERVER, "os:scheduler_hints": _HINTS,
+                   "OS-SCH-HNT:scheduler_hints": _HINTS},
     "required": ["server"],
     "additionalProperties": False,
 }
@@ -123,3 +128,73 @@ def no_argument(action: str) -> dict:
         "required": [action],
         "additionalProperties": False,
     }
+
+
+# -- Issue 9, RES2 ----------------------------------------------------------
+
+# Before 2.73 Nova accepts any value and ignores it.
+lock = {
+    "type": "object",
+    "properties": {"lock": {}},
+    "required": ["lock"],
+    "additionalProperties": False,
+}
+
+# 2.73: an optional reason.
+lock_v273 = {
+    "type": "object",
+    "properties": {
+        "lock": {
+            "type": ["object", "null"],
+            "properties": {
+                "locked_reason": {"type": "string", "minLength": 1,
+                                  "maxLength": 255},
+            },
+            "additionalProperties": False,
+        },
+    },
+    "required": ["lock"],
+    "additionalProperties": False,
+}
+
+# What minova can honour of Nova's rebuild: a new image, name and
+# metadata (adminPass, personality, user_data, key_name and the like are
+# refused for the reasons given at the top).
+rebuild = {
+    "type": "object",
+    "properties": {
+        "rebuild": {
+            "type": "object",
+            "properties": {
+                "imageRef": _REF,
+                "name": types.NAME,
+                "metadata": types.METADATA,
+                "preserve_ephemeral": types.BOOLEAN,
+                "OS-DCF:diskConfig": {"type": "string",
+                                      "enum": ["MANUAL"]},
+            },
+            "required": ["imageRef"],
+            "additionalProperties": False,
+        },
+    },
+    "required": ["rebuild"],
+    "additionalProperties": False,
+}
+
+resize = {
+    "type": "object",
+    "properties": {
+        "resize": {
+            "type": "object",
+            "properties": {
+                "flavorRef": _REF,
+                "OS-DCF:diskConfig": {"type": "string",
+                                      "enum": ["MANUAL"]},
+            },
+            "required": ["flavorRef"],
+            "additionalProperties": False,
+        },
+    },
+    "required": ["resize"],
+    "additionalProperties": False,
+}

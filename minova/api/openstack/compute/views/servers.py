@@ -135,9 +135,11 @@ def _core(req: wsgi_util.APIRequest, instance: Any, status: str) -> dict:
         "os-extended-volumes:volumes_attached": [],
     }
     if version.matches("2.9"):
-        view["locked"] = False  # nothing in minova locks a server
+        view["locked"] = bool(instance.locked)
     if version.matches("2.19"):
         view["description"] = None
+    if version.matches("2.73"):
+        view["locked_reason"] = instance.locked_reason
     return view
 
 

@@ -1,0 +1,134 @@
+"""Queries on instance_actions and instance_actions_events.
+
+An action is one request on a server (by its request id); its events are
+the steps the services ran for it. As in Nova, an event's end updates its
+action (``updated_at``, and ``message`` "Error" when the step failed), so
+that ``changes-since`` on the list sees actions still making progress.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from oslo_utils import timeutils
+
+from minova import exception
+from minova.db import api as db_api
+from minova.db import models
+
+_ACTION = models.InstanceAction
+_EVENT = models.InstanceActionEvent
+
+
+def action_start(db: db_api.Database,
+                 values: dict[str, Any]) -> models.InstanceAction:
+    row = _ACTION(**values)
+    with db.session() as session:
+        session.add(row)
+    return row
+
+
+def _get_action(session: Any, instance_uuid: str,
+                request_id: str) -> models.InstanceAction | None:
+    # The newest, should a request id have been reused on one server.
+    return session.scalars(
+        sa.select(_ACTION).where(_ACTION.instance_uuid == instance_uuid,
+                                 _ACTION.request_id == request_id)
+        .order_by(_ACTION.id.desc()).limit(1)).first()
+
+
+def get_by_request_id(db: db_api.Database, instance_uuid: str,
+                      request_id: str) -> models.InstanceAction:
+    """``InstanceActionNotFound`` (404) if the server has no such action."""
+    with db.session() as session:
+        row = _get_action(session, instance_uuid, request_id)
+    if row is None:
+        raise exception.InstanceActionNotFound(request_id=request_id,
+                                               instance_uuid=instance_uuid)
+    return row
+
+
+def get_by_instance(db: db_api.Database, instance_uuid: str, *,
+                    limit: int | None = None, marker: str | None = None,
+                    changes_since: datetime.datetime | None = None,
+                    changes_before: datetime.datetime | None = None,
+                    ) -> list[models.InstanceAction]:
+    """Newest first. ``marker`` is a request id of this server
+    (``InstanceActionNotFound`` if it is not one); the page starts after
+    it."""
+    order = (_ACTION.created_at.desc(), _ACTION.id.desc())
+    query = sa.select(_ACTION).where(_ACTION.instance_uuid == instance_uuid)
+    if changes_since is not None:
+        query = query.where(sa.func.coalesce(
+            _ACTION.updated_at, _ACTION.created_at) >= changes_since)
+    if changes_before is not None:
+        query = query.where(sa.func.coalesce(
+            _ACTION.updated_at, _ACTION.created_at) <= changes_before)
+    with db.session() as session:
+        if marker is not None:
+            after = _get_action(session, instance_uuid, marker)
+            if after is None:
+                raise exception.InvalidMarker(marker=marker)
+            query = query.where(sa.or_(
+                _ACTION.created_at < after.created_at,
+                sa.and_(_ACTION.created_at == after.created_at,
+                        _ACTION.id < after.id)))
+        query = query.order_by(*order)
+        if limit is not None:
+            query = query.limit(limit)
+        return list(session.scalars(query))
+
+
+def event_start(db: db_api.Database, instance_uuid: str, request_id: str,
+                event: str, host: str | None) -> models.InstanceActionEvent:
+    now = timeutils.utcnow()
+    with db.session() as session:
+        action = _get_action(session, instance_uuid, request_id)
+        if action is None:
+            raise exception.InstanceActionNotFound(
+                request_id=request_id, instance_uuid=instance_uuid)
+        row = _EVENT(event=event, action_id=action.id, start_time=now,
+                     host=host)
+        session.add(row)
+        action.updated_at = now
+    return row
+
+
+def event_finish(db: db_api.Database, instance_uuid: str, request_id: str,
+                 event: str, result: str, traceback: str | None = None,
+                 details: str | None = None,
+                 ) -> models.InstanceActionEvent:
+    """End the newest unfinished ``event`` of the action with ``result``
+    ("Success" or "Error")."""
+    now = timeutils.utcnow()
+    with db.session() as session:
+        action = _get_action(session, instance_uuid, request_id)
+        if action is None:
+            raise exception.InstanceActionNotFound(
+                request_id=request_id, instance_uuid=instance_uuid)
+        row = session.scalars(
+            sa.select(_EVENT).where(_EVENT.action_id == action.id,
+                                    _EVENT.event == event,
+                                    _EVENT.finish_time.is_(None))
+            .order_by(_EVENT.id.desc()).limit(1)).first()
+        if row is None:
+            row = _EVENT(event=event, action_id=action.id, start_time=now)
+            session.add(row)
+        row.finish_time = now
+        row.result = result
+        row.traceback = traceback
+        row.details = details
+        action.updated_at = now
+        if result.lower() == "error":
+            action.message = "Error"
+    return row
+
+
+def get_events(db: db_api.Database,
+               action_id: int) -> list[models.InstanceActionEvent]:
+    with db.session() as session:
+        return list(session.scalars(
+            sa.select(_EVENT).where(_EVENT.action_id == action_id)
+            .order_by(_EVENT.start_time.desc(), _EVENT.id.desc())))
