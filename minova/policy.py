@@ -135,8 +135,16 @@ _RESOURCE_RULES = [
           "List and show the configured image catalog.", "GET", "/images"),
 ]
 
+# Part MV of issue 9 (microversions 2.48..2.104): Nova's names and
+# defaults (admin only).
+_MV_RULES = [
+    _rule("os_compute_api:os-flavor-manage:update", ADMIN,
+          "Update a flavor's description (2.55).", "PUT",
+          "/flavors/{flavor_id}"),
+]
+
 RULE_LISTS: list[list[oslo_policy.RuleDefault]] = [
-    _BASE_RULES, _API_RULES, _SERVER_RULES, _RESOURCE_RULES]
+    _BASE_RULES, _API_RULES, _SERVER_RULES, _RESOURCE_RULES, _MV_RULES]
 
 
 def list_rules() -> list[oslo_policy.RuleDefault]:

@@ -82,7 +82,8 @@ class API:
                *, metadata: dict | None = None,
                availability_zone: str | None = None,
                key_name: str | None = None, min_count: int = 1,
-               max_count: int = 1, networks: Any = None) -> list:
+               max_count: int = 1, networks: Any = None,
+               hostname: str | None = None) -> list:
         """Write ``max_count`` instances, or as many as the project's quota
         allows if that is at least ``min_count`` (else
         ``TooManyInstances``, 403, and nothing is written), and ask the
@@ -91,7 +92,8 @@ class API:
         more items than the quota allows.
 
         ``networks`` is Nova's request: "none", "auto" (the default) or a
-        list; with "none" an instance gets no fixed IP.
+        list; with "none" an instance gets no fixed IP. ``hostname``
+        (2.90) replaces the one made from the name, for one instance.
         """
         self._check_create(flavor, name, min_count, max_count)
         zone = availability_zone or self.conf.compute.default_schedule_zone
@@ -104,6 +106,8 @@ class API:
             instances[:] = [self._new_instance(
                 context, flavor, image_ref, name, index, count, zone,
                 key_name, metadata) for index in range(count)]
+            if hostname is not None:
+                instances[0].hostname = hostname
             return [instance.values_to_create() for instance in instances]
 
         rows = quota.create_instances(db, limits, context.project_id,

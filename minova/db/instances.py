@@ -43,6 +43,9 @@ def _query(filters: dict, read_deleted: str) -> sa.Select:
     if filters.get("changes-since") is not None:
         query = query.where(models.Instance.updated_at
                             >= filters["changes-since"])
+    if filters.get("changes-before") is not None:
+        query = query.where(models.Instance.updated_at
+                            <= filters["changes-before"])
     return query
 
 

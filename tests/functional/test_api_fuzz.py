@@ -147,7 +147,8 @@ def _headers(draw: Any) -> dict[str, str]:
     if token is not None:
         headers["X-Auth-Token"] = token
     version = st.sampled_from(["2.1", "2.11", "2.33", "2.37", "2.47",
-                               "latest", "2.48", "3.0", "2." + "9" * 5000,
+                               "2.53", "2.75", "2.102", "latest", "2.105",
+                               "3.0", "2." + "9" * 5000,
                                "1." + "0" * 30]) | _HEADER_TEXT
     if draw(st.booleans()):
         headers["OpenStack-API-Version"] = draw(

@@ -34,7 +34,7 @@ from typing import Any
 from minova import exception
 
 MIN_VERSION = "2.1"
-MAX_VERSION = "2.47"
+MAX_VERSION = "2.104"
 
 _HEADER = "OpenStack-API-Version"
 _LEGACY_HEADER = "X-OpenStack-Nova-API-Version"

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import webob
+
 from minova import context as minova_context
 from minova import wsgi
 from minova.api import deps as api_deps
@@ -16,6 +18,11 @@ class NoAuthMiddleware(wsgi.Middleware):
 
     The user named ``admin`` gets the admin role, as in Nova's noauth2.
     Version discovery (``GET /v2.1`` and ``GET /v2.1/``) needs no token.
+    Any other request without ``X-Auth-Token`` is a "log in", answered as
+    Nova's noauth2 did (removed from Nova since; clients still know it): a
+    204 whose ``X-Auth-Token`` is ``X-Auth-User:X-Auth-Project-Id`` (both
+    default to admin) and whose ``X-Server-Management-Url`` is the URL
+    asked with the project appended. An empty token is a 401.
     Plain WSGI, not a WebOb layer: it only reads the environ.
     """
 
@@ -25,6 +32,8 @@ class NoAuthMiddleware(wsgi.Middleware):
             if environ.get("PATH_INFO", "") in ("", "/") and \
                     environ["REQUEST_METHOD"] in ("GET", "HEAD"):
                 return self.application(environ, start_response)
+            if token is None:
+                return _log_in(environ, start_response)
             return faults.fault_response(
                 401, "Authentication required: send X-Auth-Token "
                      "'user:project' (noauth2).")(environ, start_response)
@@ -45,6 +54,17 @@ class NoAuthMiddleware(wsgi.Middleware):
             global_request_id=environ.get("openstack.global_request_id"),
             db=deps.db if deps else None)
         return self.application(environ, start_response)
+
+
+def _log_in(environ: dict, start_response: Any) -> Any:
+    req = webob.Request(environ)
+    user_id = req.headers.get("X-Auth-User", "admin")
+    project_id = req.headers.get("X-Auth-Project-Id", "admin")
+    response = webob.Response(status=204, content_type="text/plain")
+    response.headers["X-Auth-Token"] = "%s:%s" % (user_id, project_id)
+    response.headers["X-Server-Management-Url"] = "/".join(
+        [req.url.rstrip("/"), project_id])
+    return response(environ, start_response)
 
 
 # The user_id and project_id columns hold 255 characters (Keystone's ids
