@@ -263,6 +263,47 @@ def test_flavor_name_filter_from_2_102(flavors):
     assert len(names("name=tiny", "2.74")) == 5
 
 
+# Quotas and limits (2.50, 2.57) -------------------------------------------
+
+_INJECTED = {"injected_files", "injected_file_content_bytes",
+             "injected_file_path_bytes"}
+
+
+def test_quota_classes_from_2_50_and_2_57(api):
+    path = "/v2.1/os-quota-class-sets/default"
+    before = _ok(api.get(path, version="2.49"))["quota_class_set"]
+    assert "fixed_ips" in before and "server_groups" not in before
+    at_250 = _ok(api.get(path, version="2.50"))["quota_class_set"]
+    assert "fixed_ips" not in at_250 and at_250["server_groups"] == 10
+    assert _INJECTED <= set(at_250)
+    at_257 = _ok(api.get(path, version="2.57"))["quota_class_set"]
+    assert not _INJECTED & set(at_257)
+    response = api.put(path, json={"quota_class_set": {"fixed_ips": 1}},
+                       version="2.50")
+    assert "fixed_ips" in _fault(response, "badRequest", 400)
+    response = api.put(path, json={"quota_class_set": {
+        "injected_files": 1}}, version="2.57")
+    assert "injected_files" in _fault(response, "badRequest", 400)
+    changed = _ok(api.put(path, json={"quota_class_set": {
+        "server_groups": 3}}, version="2.57"))["quota_class_set"]
+    assert changed["server_groups"] == 3
+
+
+def test_personality_quotas_and_limits_leave_at_2_57(api):
+    path = "/v2.1/os-quota-sets/p1"
+    assert _INJECTED <= set(_ok(api.get(path, version="2.56"))["quota_set"])
+    assert not _INJECTED & set(_ok(api.get(
+        path + "/detail", version="2.57"))["quota_set"])
+    response = api.put(path, json={"quota_set": {"injected_files": 1}},
+                       version="2.57")
+    assert "injected_files" in _fault(response, "badRequest", 400)
+    limits = _ok(api.get("/v2.1/limits", version="2.56"))["limits"]
+    assert "maxPersonality" in limits["absolute"]
+    limits = _ok(api.get("/v2.1/limits", version="2.57"))["limits"]
+    assert "maxPersonality" not in limits["absolute"]
+    assert "maxPersonalitySize" not in limits["absolute"]
+
+
 # Unknown query parameters ---------------------------------------------------
 
 @pytest.mark.parametrize("path,strict_from", [

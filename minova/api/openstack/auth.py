@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import wsgiref.util
 from typing import Any
 
 import webob
@@ -62,8 +63,11 @@ def _log_in(environ: dict, start_response: Any) -> Any:
     project_id = req.headers.get("X-Auth-Project-Id", "admin")
     response = webob.Response(status=204, content_type="text/plain")
     response.headers["X-Auth-Token"] = "%s:%s" % (user_id, project_id)
+    # The URL as sent (wsgiref quotes the raw path): webob's req.url
+    # decodes the path as UTF-8 and fails on one that is not.
+    url = wsgiref.util.request_uri(environ)
     response.headers["X-Server-Management-Url"] = "/".join(
-        [req.url.rstrip("/"), project_id])
+        [url.rstrip("/"), project_id])
     return response(environ, start_response)
 
 

@@ -1,9 +1,10 @@
 """``/os-quota-class-sets/{class}``: quota classes, as Nova's.
 
 Only the class 'default' means anything: its limits are every project's
-defaults, over ``[quota]``. Before 2.50 (minova stops at 2.47) a class
-shows the nova-network resources and not server_groups or
-server_group_members, which it still takes.
+defaults, over ``[quota]``. Before 2.50 a class shows the nova-network
+resources and not server_groups or server_group_members, which it still
+takes; from 2.50 the other way round; from 2.57 the injected_file* ones
+leave.
 """
 
 from __future__ import annotations
@@ -56,7 +57,11 @@ def update(req: wsgi_util.APIRequest, class_name: str) -> Any:
     if len(class_name) > 255:
         raise exception.ValidationError(
             field="quota_class_name", reason="longer than 255 characters")
-    body = req.validated(schema.update_class)["quota_class_set"]
+    version = req.api_version
+    body = req.validated(
+        schema.update_class_v257 if version.matches("2.57")
+        else schema.update_class_v250 if version.matches("2.50")
+        else schema.update_class)["quota_class_set"]
     deps = req.deps
     quota.set_class_limits(deps.db, class_name,
                            quota_sets.limits_from(body))

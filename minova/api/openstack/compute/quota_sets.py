@@ -107,9 +107,11 @@ def limits_from(body: dict) -> dict[str, int]:
 def update(req: wsgi_util.APIRequest, project_id: str) -> Any:
     _authorize(req, "update", project_id)
     _no_user(req)
-    body = req.validated(schema.update_v236
-                         if req.api_version.matches("2.36")
-                         else schema.update)["quota_set"]
+    version = req.api_version
+    body = req.validated(
+        schema.update_v257 if version.matches("2.57")
+        else schema.update_v236 if version.matches("2.36")
+        else schema.update)["quota_set"]
     force = strutils.bool_from_string(body.get("force", False))
     limits = limits_from(body)
     deps = req.deps
