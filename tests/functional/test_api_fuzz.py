@@ -114,6 +114,8 @@ def _path_values(known: dict[str, list[str]]) -> dict[str, Any]:
         "hypervisor_id": st.sampled_from(known["hypervisors"]) | junk,
         "image_id": st.just(IMAGE) | junk,
         "version": st.sampled_from(metadata_handler.VERSIONS) | junk,
+        "project_id": st.sampled_from(["admin", "p1"]) | junk,
+        "class_name": st.just("default") | junk,
     }
 
 
@@ -269,8 +271,12 @@ def fuzzed_cloud(request):
 
 def _known(api: Any) -> dict[str, list[str]]:
     servers = api.get("/v2.1/servers?all_tenants=1").json()["servers"]
-    services = api.get("/v2.1/os-services").json()["services"]
-    nodes = api.get("/v2.1/os-hypervisors").json()["hypervisors"]
+    # Integer ids, and the uuids that name them from 2.53.
+    services = api.get("/v2.1/os-services").json()["services"] + \
+        api.get("/v2.1/os-services", version="2.53").json()["services"]
+    nodes = api.get("/v2.1/os-hypervisors").json()["hypervisors"] + \
+        api.get("/v2.1/os-hypervisors",
+                version="2.53").json()["hypervisors"]
     return {"servers": [server["id"] for server in servers],
             "services": [str(service["id"]) for service in services],
             "hypervisors": [str(node["id"]) for node in nodes]}
