@@ -29,6 +29,7 @@ from oslo_config import cfg
 from oslo_versionedobjects import base as ovo_base
 
 from minova.api.openstack import router
+from minova.api.openstack import versions
 
 _PATH_VAR = re.compile(r"\{[^}]+\}")
 # minova's image catalog answers in Glance's shape, not Nova's image
@@ -66,6 +67,7 @@ class Judge:
         try:
             from nova.api.openstack import api_version_request
             from nova.api.openstack.compute import routes
+            from nova.api.openstack.compute import versions
             from nova.api.validation import validators
         finally:
             cfg.CONF = saved
@@ -92,6 +94,12 @@ class Judge:
                         if action:
                             self.schemas[(_normal(path), method,
                                           action)] = _schemas_of(func)
+        # The version documents outside /v2.1: the list at / and the v2.0
+        # document at /v2 (minova's versions app; no microversions).
+        self.schemas[("(root) /", "GET", None)] = _schemas_of(
+            versions.Versions.index)
+        self.schemas[("(root) /v2", "GET", None)] = _schemas_of(
+            versions.VersionsV2.index)
         self.exercised: set[tuple] = set()
         self.unjudged: set[tuple] = set()
         self.mismatches: list[str] = []
@@ -182,6 +190,17 @@ def nova_schema_judge(monkeypatch: Any) -> Iterator[Judge | None]:
         return response
 
     monkeypatch.setattr(router.APIRouter, "_respond", respond)
+    original_versions = versions.Versions._respond
+
+    def respond_versions(self: Any, req: Any) -> Any:
+        response = original_versions(self, req)
+        if response.status_code == 200 and req.method == "GET":
+            path = "(root) /v2" if self.version else "(root) /"
+            the_judge.check(path, "GET", None, "2.1",
+                            json.loads(response.body))
+        return response
+
+    monkeypatch.setattr(versions.Versions, "_respond", respond_versions)
     yield the_judge
     found = the_judge.mismatches[start:]
     if found:
