@@ -188,7 +188,11 @@ _SHAPED = {
     "/v2.1/os-services/{service_id}": st.fixed_dictionaries({}, optional={
         "host": st.just("test-host") | _TEXT,
         "binary": st.just("minova-conductor") | _TEXT,
-        "disabled_reason": _TEXT, "forced_down": _SCALARS}),
+        "disabled_reason": _TEXT, "forced_down": _SCALARS,
+        "status": st.sampled_from(["enabled", "disabled"]) | _TEXT}),
+    "/v2.1/flavors/{flavor_id}": st.fixed_dictionaries({
+        "flavor": st.fixed_dictionaries({}, optional={
+            "description": st.none() | _TEXT})}),
     "/v2.1/flavors": st.fixed_dictionaries({"flavor": st.fixed_dictionaries(
         {}, optional={name: _SCALARS for name in (
             "name", "id", "ram", "vcpus", "disk", "swap", "rxtx_factor",
