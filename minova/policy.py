@@ -284,9 +284,17 @@ _RES2_RULES = [
           "/servers/{server_id}/os-instance-actions/{request_id}"),
 ]
 
+# Part MV of issue 9 (microversions 2.48..2.104): Nova's names and
+# defaults (admin only).
+_MV_RULES = [
+    _rule("os_compute_api:os-flavor-manage:update", ADMIN,
+          "Update a flavor's description (2.55).", "PUT",
+          "/flavors/{flavor_id}"),
+]
+
 RULE_LISTS: list[list[oslo_policy.RuleDefault]] = [
     _BASE_RULES, _API_RULES, _SERVER_RULES, _RESOURCE_RULES, _RES1_RULES,
-    _RES2_RULES, identity_policies.RULES]
+    _RES2_RULES, _MV_RULES, identity_policies.RULES]
 
 
 def list_rules() -> list[oslo_policy.RuleDefault]:

@@ -341,8 +341,12 @@ def _fault(code: int, message: str, request_id: str,
     # Imported here: faults imports minova.wsgi, which imports this.
     from minova.api.openstack import faults
 
+    # The compute API's X-Compute-Request-Id too: this layer does not
+    # know which API the socket serves, and the header is harmless on the
+    # metadata API's rare refusals.
     response = faults.fault_response(
         code, message, {"x-openstack-request-id": request_id,
+                        "X-Compute-Request-Id": request_id,
                         "Connection": "close"})
     head = "".join(["HTTP/1.1 %s\r\n" % response.status]
                    + ["%s: %s\r\n" % header

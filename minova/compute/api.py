@@ -83,7 +83,8 @@ class API(resize_api.ResizeAPIMixin):
                key_name: str | None = None, min_count: int = 1,
                max_count: int = 1, networks: Any = None,
                tags: list[str] | None = None,
-               group: str | None = None) -> list:
+               group: str | None = None,
+               hostname: str | None = None) -> list:
         """Write ``max_count`` instances, or as many as the project's quota
         allows if that is at least ``min_count`` (else
         ``TooManyInstances``, 403, and nothing is written), and ask the
@@ -93,7 +94,8 @@ class API(resize_api.ResizeAPIMixin):
 
         ``networks`` is Nova's request: "none", "auto" (the default) or a
         list; with "none" an instance gets no fixed IP. ``tags`` (2.52)
-        are written before the build is asked for.
+        are written before the build is asked for. ``hostname`` (2.90)
+        replaces the one made from the name, for one instance.
 
         ``group`` is a server group of the project (else a 400) the new
         servers join, within the ``server_group_members`` quota (403);
@@ -112,6 +114,8 @@ class API(resize_api.ResizeAPIMixin):
             instances[:] = [self._new_instance(
                 context, flavor, image_ref, name, index, count, zone,
                 key_name, metadata) for index in range(count)]
+            if hostname is not None:
+                instances[0].hostname = hostname
             return [instance.values_to_create() for instance in instances]
 
         rows = quota.create_instances(db, limits, context.project_id,

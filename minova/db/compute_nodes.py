@@ -26,6 +26,16 @@ def get(db: db_api.Database, node_id: int) -> models.ComputeNode:
     return row
 
 
+def get_by_uuid(db: db_api.Database,
+                node_uuid: str) -> models.ComputeNode:
+    with db.session() as session:
+        row = session.scalar(sa.select(models.ComputeNode).where(
+            models.ComputeNode.uuid == node_uuid, _LIVE))
+    if row is None:
+        raise exception.ComputeNodeNotFound(node_id=node_uuid)
+    return row
+
+
 def get_by_host_and_nodename(db: db_api.Database, host: str,
                              nodename: str) -> models.ComputeNode:
     with db.session() as session:

@@ -49,7 +49,8 @@ def get_by_id(db: db_api.Database, flavor_id: int) -> models.Flavor:
 
 def get_all(db: db_api.Database, *, is_public: bool | None = True,
             min_memory_mb: int | None = None, min_root_gb: int | None = None,
-            sort_key: str = "flavorid", sort_dir: str = "asc",
+            name: str | None = None, sort_key: str = "flavorid",
+            sort_dir: str = "asc",
             limit: int | None = None, marker: str | None = None,
             project_id: str | None = None) -> list[sa.Row]:
     """Enabled flavors, as rows (``db.reader()``). With ``is_public`` true
@@ -60,7 +61,8 @@ def get_all(db: db_api.Database, *, is_public: bool | None = True,
     params = {name: value for name, value in (
         ("is_public", is_public), ("project_id", project_id),
         ("min_memory_mb", min_memory_mb),
-        ("min_root_gb", min_root_gb), ("limit", limit))
+        ("min_root_gb", min_root_gb), ("limit", limit),
+        ("name", _contains(name) if name is not None else None))
         if value is not None}
     if project_id is not None:
         del params["is_public"]  # public or shared: one filter, below
@@ -105,12 +107,35 @@ def _build_list_query(filters: frozenset[str], sort_key: str,
             columns.memory_mb >= sa.bindparam("min_memory_mb"))
     if "min_root_gb" in filters:
         query = query.where(columns.root_gb >= sa.bindparam("min_root_gb"))
+    if "name" in filters:
+        query = query.where(columns.name.like(sa.bindparam("name"),
+                                              escape="\\"))
     query = common.paginate(query, columns, sort_keys=[sort_key],
                             sort_dirs=[sort_dir], limit=None,
                             marker_row=marker_row)
     if "limit" in filters:
         query = query.limit(sa.bindparam("limit", type_=sa.Integer))
     return query
+
+
+def _contains(text: str) -> str:
+    """A LIKE pattern matching ``text`` anywhere, its own % and _ kept
+    literal (Nova takes a regular expression, which a plain name is)."""
+    escaped = (text.replace("\\", "\\\\").replace("%", "\\%")
+               .replace("_", "\\_"))
+    return "%" + escaped + "%"
+
+
+def update_description(db: db_api.Database, flavorid: str,
+                       description: str | None) -> models.Flavor:
+    """The one thing of a flavor that changes (2.55): its description."""
+    with db.session() as session:
+        row = session.scalar(sa.select(models.Flavor).where(
+            models.Flavor.flavorid == flavorid))
+        if row is None:
+            raise exception.FlavorNotFound(flavor_id=flavorid)
+        row.description = description
+    return row
 
 
 def create(db: db_api.Database, values: dict[str, Any]) -> models.Flavor:

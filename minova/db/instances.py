@@ -52,6 +52,9 @@ def _query(filters: dict, read_deleted: str) -> sa.Select:
         query = query.where(locked if filters["locked"] else
                             sa.or_(models.Instance.locked.is_(False),
                                    models.Instance.locked.is_(None)))
+    if filters.get("changes-before") is not None:
+        query = query.where(models.Instance.updated_at
+                            <= filters["changes-before"])
     return query
 
 

@@ -11,6 +11,7 @@ hold among live rows only.
 from __future__ import annotations
 
 import datetime
+import uuid
 
 import sqlalchemy as sa
 from sqlalchemy import orm
@@ -44,9 +45,13 @@ class Service(Base, TimestampMixin, SoftDeleteMixin):
     __table_args__ = (
         sa.UniqueConstraint("host", "binary", "deleted",
                             name="uniq_services0host0binary0deleted"),
+        sa.UniqueConstraint("uuid", name="uniq_services0uuid"),
     )
 
     id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
+    # The id the compute API shows from 2.53 (part MV, migration 0005).
+    uuid: orm.Mapped[str | None] = orm.mapped_column(
+        sa.String(36), default=lambda: str(uuid.uuid4()))
     host: orm.Mapped[str] = orm.mapped_column(sa.String(255))
     binary: orm.Mapped[str] = orm.mapped_column(sa.String(255))
     topic: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))

@@ -30,6 +30,15 @@ def get(db: db_api.Database, service_id: int) -> models.Service:
     return row
 
 
+def get_by_uuid(db: db_api.Database, service_uuid: str) -> models.Service:
+    with db.session() as session:
+        row = session.scalar(sa.select(models.Service).where(
+            models.Service.uuid == service_uuid, _live()))
+    if row is None:
+        raise exception.ServiceNotFound(service_id=service_uuid)
+    return row
+
+
 def get_by_host_and_binary(db: db_api.Database, host: str,
                            binary: str) -> models.Service:
     with db.session() as session:

@@ -45,6 +45,12 @@ class ComputeNode(base.MinovaRowObject, base.MinovaPersistentObject,
 
     @classmethod
     @ovo_base.remotable
+    def get_by_uuid(cls, context: Any, node_uuid: str) -> ComputeNode:
+        row = db_nodes.get_by_uuid(cls._db(context), node_uuid)
+        return cls._from_db_object(context, cls(), row)
+
+    @classmethod
+    @ovo_base.remotable
     def get_by_host_and_nodename(cls, context: Any, host: str,
                                  nodename: str) -> ComputeNode:
         row = db_nodes.get_by_host_and_nodename(cls._db(context), host,

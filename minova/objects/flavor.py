@@ -89,6 +89,14 @@ class Flavor(base.MinovaObject, ovo_base.VersionedObjectDictCompat):
         self._from_db_object(self._context, self, row)
 
     @ovo_base.remotable
+    def save(self) -> None:
+        """Saves the description, all a flavor lets change (2.55)."""
+        row = db_flavors.update_description(self._db(self._context),
+                                            self.flavorid, self.description)
+        self._from_db_object(self._context, self, row)
+        self.obj_reset_changes()
+
+    @ovo_base.remotable
     def destroy(self) -> None:
         db_flavors.destroy(self._db(self._context), self.flavorid)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from oslo_utils import versionutils
 from oslo_versionedobjects import base as ovo_base
 from oslo_versionedobjects import fields
 
@@ -16,12 +17,14 @@ class Service(base.MinovaRowObject, base.MinovaPersistentObject,
               base.MinovaObject,
               ovo_base.VersionedObjectDictCompat):
     # Version 1.0: Initial version
-    VERSION = "1.0"
+    # Version 1.1: uuid
+    VERSION = "1.1"
 
     _queries = db_services
 
     fields = {
         "id": fields.IntegerField(read_only=True),
+        "uuid": fields.UUIDField(nullable=True),
         "host": fields.StringField(nullable=True),
         "binary": fields.StringField(nullable=True),
         "topic": fields.StringField(nullable=True),
@@ -41,6 +44,18 @@ class Service(base.MinovaRowObject, base.MinovaPersistentObject,
         row = db_services.get_by_host_and_binary(cls._db(context), host,
                                                  binary)
         return cls._from_db_object(context, cls(), row)
+
+    @classmethod
+    @ovo_base.remotable
+    def get_by_uuid(cls, context: Any, service_uuid: str) -> Service:
+        row = db_services.get_by_uuid(cls._db(context), service_uuid)
+        return cls._from_db_object(context, cls(), row)
+
+    def obj_make_compatible(self, primitive: dict,
+                            target_version: str) -> None:
+        super().obj_make_compatible(primitive, target_version)
+        if versionutils.convert_version_to_tuple(target_version) < (1, 1):
+            primitive.pop("uuid", None)
 
     @ovo_base.remotable
     def heartbeat(self) -> None:

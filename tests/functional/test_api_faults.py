@@ -11,7 +11,6 @@ import webob
 
 from minova import exception
 from minova import wsgi
-from minova.api.openstack import api_version
 from minova.api.openstack import faults
 from minova.api.openstack import middleware
 from minova.api.openstack import router
@@ -115,12 +114,15 @@ def test_body_over_max_request_body_size_is_413(api, conf):
 
 # Microversions ------------------------------------------------------------
 
-@pytest.mark.parametrize("version", ["2.93", "3.0", "2.0"])
+@pytest.mark.parametrize("version", ["2.105", "3.0", "2.0"])
 def test_microversion_out_of_range_is_406(api, version):
+    """A computeFault, as Nova names a 406."""
     response = api.get("/v2.1/os-services", version=version)
-    message = _fault(response, "notAcceptable", 406)
+    message = _fault(response, "computeFault", 406)
     assert version in message
-    assert "2.1" in message and api_version.MAX_VERSION in message
+    assert "2.1" in message and "2.104" in message
+    assert response.headers["X-Compute-Request-Id"] == \
+        response.headers["x-openstack-request-id"]
 
 
 @pytest.mark.parametrize("version", ["2.x", "two", "2.1.1", "2"])

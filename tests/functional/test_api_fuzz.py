@@ -157,7 +157,8 @@ def _headers(draw: Any) -> dict[str, str]:
     if token is not None:
         headers["X-Auth-Token"] = token
     version = st.sampled_from(["2.1", "2.11", "2.33", "2.37", "2.47",
-                               "latest", "2.48", "3.0", "2." + "9" * 5000,
+                               "2.53", "2.75", "2.102", "latest", "2.105",
+                               "3.0", "2." + "9" * 5000,
                                "1." + "0" * 30]) | _HEADER_TEXT
     if draw(st.booleans()):
         headers["OpenStack-API-Version"] = draw(
@@ -195,7 +196,11 @@ _SHAPED = {
     "/v2.1/os-services/{service_id}": st.fixed_dictionaries({}, optional={
         "host": st.just("test-host") | _TEXT,
         "binary": st.just("minova-conductor") | _TEXT,
-        "disabled_reason": _TEXT, "forced_down": _SCALARS}),
+        "disabled_reason": _TEXT, "forced_down": _SCALARS,
+        "status": st.sampled_from(["enabled", "disabled"]) | _TEXT}),
+    "/v2.1/flavors/{flavor_id}": st.fixed_dictionaries({
+        "flavor": st.fixed_dictionaries({}, optional={
+            "description": st.none() | _TEXT})}),
     "/v2.1/flavors": st.fixed_dictionaries({"flavor": st.fixed_dictionaries(
         {}, optional={name: _SCALARS for name in (
             "name", "id", "ram", "vcpus", "disk", "swap", "rxtx_factor",
@@ -296,8 +301,12 @@ def fuzzed_cloud(request):
 
 def _known(api: Any) -> dict[str, list[str]]:
     servers = api.get("/v2.1/servers?all_tenants=1").json()["servers"]
-    services = api.get("/v2.1/os-services").json()["services"]
-    nodes = api.get("/v2.1/os-hypervisors").json()["hypervisors"]
+    # Integer ids, and the uuids that name them from 2.53.
+    services = api.get("/v2.1/os-services").json()["services"] + \
+        api.get("/v2.1/os-services", version="2.53").json()["services"]
+    nodes = api.get("/v2.1/os-hypervisors").json()["hypervisors"] + \
+        api.get("/v2.1/os-hypervisors",
+                version="2.53").json()["hypervisors"]
     return {"servers": [server["id"] for server in servers],
             "services": [str(service["id"]) for service in services],
             "hypervisors": [str(node["id"]) for node in nodes]}

@@ -44,10 +44,33 @@ def _check_v21(document, base_url):
 # Versions -----------------------------------------------------------------
 
 def test_root_lists_versions_without_a_token(api):
+    """Nova 34's list: v2.0 (deprecated, no microversions) and v2.1."""
     response = api.get("/", token=False)
     assert response.status_code == 200
-    [document] = response.json()["versions"]
-    _check_v21(document, api.base_url)
+    v20, v21 = response.json()["versions"]
+    assert (v20["id"], v20["status"], v20["version"]) == \
+        ("v2.0", "DEPRECATED", "")
+    assert v20["links"] == [{"rel": "self", "href": api.base_url + "/v2"}]
+    assert (v21["id"], v21["status"]) == ("v2.1", "CURRENT")
+    assert v21["version"] == api_version.MAX_VERSION == "2.104"
+    assert v21["links"] == [{"rel": "self",
+                             "href": api.base_url + "/v2.1"}]
+
+
+@pytest.mark.parametrize("path", ["/v2", "/v2/"])
+def test_v2_document_without_a_token(api, path):
+    response = api.get(path, token=False)
+    assert response.status_code == 200, response.text
+    document = response.json()["version"]
+    assert (document["id"], document["status"]) == ("v2.0", "DEPRECATED")
+    assert {"rel": "self", "href": api.base_url + "/v2/"} in \
+        document["links"]
+    assert document["media-types"][0]["type"] == \
+        "application/vnd.openstack.compute+json;version=2"
+    assert response.headers["X-Compute-Request-Id"] == \
+        response.headers["x-openstack-request-id"]
+    # Nothing else of the legacy API is there.
+    assert api.get("/v2/servers").status_code == 404
 
 
 @pytest.mark.parametrize("path", ["/v2.1", "/v2.1/"])
@@ -223,12 +246,34 @@ def test_non_admin_is_forbidden(api, method, path, body, version):
 
 
 @pytest.mark.parametrize("method,path,body,version", _CALLS)
-def test_no_token_is_unauthorized(api, method, path, body, version):
+def test_no_token_is_a_noauth2_log_in(api, method, path, body, version):
+    """As Nova's noauth2: 204 with a token and the management URL, and
+    nothing done."""
     response = api.request(method, path, json=body, version=version,
                            token=False)
+    assert response.status_code == 204, response.text
+    assert response.headers["X-Auth-Token"] == "admin:admin"
+    assert response.headers["X-Server-Management-Url"] == \
+        api.base_url + path + "/admin"
+    assert response.headers["X-Compute-Request-Id"].startswith("req-")
+    assert _conductor_row(api)["status"] == "enabled"
+
+
+def test_no_token_log_in_names_the_user_and_project_asked(api):
+    response = api.get("/v2.1/servers", token=False,
+                       headers={"X-Auth-User": "alice",
+                                "X-Auth-Project-Id": "p1"})
+    assert response.status_code == 204
+    assert response.headers["X-Auth-Token"] == "alice:p1"
+    assert response.headers["X-Server-Management-Url"].endswith(
+        "/v2.1/servers/p1")
+
+
+def test_an_empty_token_is_unauthorized(api):
+    response = api.get("/v2.1/os-services", token=False,
+                       headers={"X-Auth-Token": ""})
     message = _fault(response, "unauthorized", 401)
     assert "X-Auth-Token" in message
-    assert _conductor_row(api)["status"] == "enabled"
 
 
 # The metadata API ---------------------------------------------------------

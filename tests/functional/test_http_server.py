@@ -82,6 +82,9 @@ def _assert_fault(response, body, code, fault_type):
     assert response.getheader("Content-Type").startswith("application/json")
     assert REQUEST_ID.fullmatch(
         response.getheader("x-openstack-request-id") or "")
+    # Nova's name for it too, on the compute API's faults.
+    assert response.getheader("X-Compute-Request-Id") == \
+        response.getheader("x-openstack-request-id")
     fault = json.loads(body)
     assert list(fault) == [fault_type]
     assert fault[fault_type]["code"] == code

@@ -59,6 +59,7 @@ def test_flavor_boot_list_stop_delete(sdk):
 def test_hypervisors_and_limits(sdk):
     [hypervisor] = list(sdk.compute.hypervisors(details=True))
     assert hypervisor.state == "up"
-    assert hypervisor.vcpus > 0
+    # openstacksdk asks for 2.88, where Nova dropped the figures.
+    assert hypervisor.status == "enabled" and hypervisor.vcpus is None
     limits = sdk.compute.get_limits()
     assert limits.absolute.instances == 10

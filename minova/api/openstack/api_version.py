@@ -27,15 +27,33 @@ change Nova resources minova does not have).
 * 2.39 - ``maxImageMeta`` leaves ``/limits``.
 * 2.47 - A server embeds its flavor (vcpus, ram, disk, ephemeral, swap,
   original_name, extra_specs) instead of linking to it.
-
-Raised past 2.47 by issue 9's RES1 part for its own gates only (the MV
-part implements the rest of 2.48..2.104; the lead reconciles):
-
-* 2.35 - ``limit`` and ``marker`` page ``/os-keypairs``.
-* 2.52 - ``tags`` at server create.
+* 2.50 - Quota class sets show server_groups/server_group_members and no
+  nova-network resources.
+* 2.53 - Services and hypervisors are named by uuid; ``PUT
+  /os-services/{uuid}``; hypervisor_hostname_pattern and with_servers.
+* 2.55 - Flavor ``description``; ``PUT /flavors/{id}`` changes it.
+* 2.57 - The injected_file* (personality) quotas and limits leave.
 * 2.61 - ``extra_specs`` in flavors.
-* 2.92 - Key pairs are imported only (``public_key`` required); names
-  may hold ``@`` and ``.``.
+* 2.63 - ``trusted_image_certificates`` in servers (always null).
+* 2.66 - ``changes-before`` filters the server list.
+* 2.71 - ``server_groups`` in a server (show, update).
+* 2.73 - ``locked_reason`` in servers; the ``locked`` filter.
+* 2.75 - The clean-up: unknown server and flavor list parameters are a
+  400, the update view is the whole server, a flavor's swap is 0 not "",
+  hypervisors' ``servers`` always shown when asked for.
+* 2.88 - Hypervisor figures leave detail and show (``uptime`` joins);
+  ``/os-hypervisors/statistics`` and ``/{id}/uptime`` are gone.
+* 2.90 - ``hostname`` at create and update; ``OS-EXT-SRV-ATTR:hostname``
+  shown to everyone. 2.94 - the hostname may be an FQDN.
+* 2.96 - ``pinned_availability_zone`` in servers.
+* 2.98 - A server's ``image`` embeds its ``properties``.
+* 2.100 - ``scheduler_hints`` in servers.
+* 2.102 - Flavor ``name`` filter; ``rxtx_factor`` and
+  ``OS-FLV-DISABLED:disabled`` leave flavors; unknown query parameters
+  are a 400 on every route.
+
+docs/api.md ("Microversions 2.48 to 2.104") lists every version of the
+range and why the others change nothing minova serves.
 """
 
 from __future__ import annotations
@@ -46,7 +64,7 @@ from typing import Any
 from minova import exception
 
 MIN_VERSION = "2.1"
-MAX_VERSION = "2.92"
+MAX_VERSION = "2.104"
 
 _HEADER = "OpenStack-API-Version"
 _LEGACY_HEADER = "X-OpenStack-Nova-API-Version"

@@ -20,7 +20,10 @@ from __future__ import annotations
 import ipaddress
 import logging
 import re
+import wsgiref.util
 from typing import Any
+
+import webob
 
 from minova import context as minova_context
 from minova import exception
@@ -51,6 +54,22 @@ def _context(environ: dict, user_id: str, project_id: str | None,
 
 def _unauthorized(message: str) -> Any:
     return faults.fault_response(401, message)
+
+
+
+
+def _log_in(environ: dict, start_response: Any) -> Any:
+    req = webob.Request(environ)
+    user_id = req.headers.get("X-Auth-User", "admin")
+    project_id = req.headers.get("X-Auth-Project-Id", "admin")
+    response = webob.Response(status=204, content_type="text/plain")
+    response.headers["X-Auth-Token"] = "%s:%s" % (user_id, project_id)
+    # The URL as sent (wsgiref quotes the raw path): webob's req.url
+    # decodes the path as UTF-8 and fails on one that is not.
+    url = wsgiref.util.request_uri(environ)
+    response.headers["X-Server-Management-Url"] = "/".join(
+        [url.rstrip("/"), project_id])
+    return response(environ, start_response)
 
 
 # The user_id and project_id columns hold 255 characters (Keystone's ids
@@ -84,6 +103,12 @@ class NoAuthMiddleware(wsgi.Middleware):
     """Trusts ``X-Auth-Token: user:project`` (project defaults to user).
 
     The user named ``admin`` gets the admin role, as in Nova's noauth2.
+    Version discovery (``GET /v2.1`` and ``GET /v2.1/``) needs no token.
+    Any other request without ``X-Auth-Token`` is a "log in", answered as
+    Nova's noauth2 did (removed from Nova since; clients still know it): a
+    204 whose ``X-Auth-Token`` is ``X-Auth-User:X-Auth-Project-Id`` (both
+    default to admin) and whose ``X-Server-Management-Url`` is the URL
+    asked with the project appended. An empty token is a 401.
     Plain WSGI, not a WebOb layer: it only reads the environ.
     """
 
@@ -92,6 +117,8 @@ class NoAuthMiddleware(wsgi.Middleware):
         if not token:
             if _discovery(environ):
                 return self.application(environ, start_response)
+            if token is None:
+                return _log_in(environ, start_response)
             return _unauthorized(
                 "Authentication required: send X-Auth-Token "
                 "'user:project' (noauth2).")(environ, start_response)

@@ -172,3 +172,23 @@ def links(req: wsgi_util.APIRequest, collection: str,
 def bookmark(req: wsgi_util.APIRequest, collection: str,
              ident: Any) -> list[dict]:
     return links(req, collection, ident)[1:]
+
+
+# Query parameters -----------------------------------------------------------
+
+def check_query(req: wsgi_util.APIRequest, allowed: frozenset[str] | set[str],
+                since: str = "2.102") -> None:
+    """Refuse query parameters the route does not know, from ``since``.
+
+    Nova ignored unknown parameters until 2.75 (the server list) and 2.102
+    (every other route) and answers 400 from then on; its query schemas
+    declare no more than the names, so a set of them is all this needs.
+    """
+    if not req.api_version.matches(since):
+        return
+    unknown = sorted(set(req.GET.keys()) - set(allowed))
+    if unknown:
+        raise exception.ValidationError(
+            field=", ".join(exception.quote(name) for name in unknown[:3]),
+            reason="not a query parameter of this resource (unknown "
+                   "parameters are refused from microversion %s)" % since)

@@ -25,13 +25,14 @@ from minova import wsgi
 
 LOG = logging.getLogger(__name__)
 
+# Nova's names (nova.api.openstack.wsgi.Fault); any other status, 406
+# (an unsupported microversion) among them, is a computeFault.
 _STATUS_TO_TYPE = {
     400: "badRequest",
     401: "unauthorized",
     403: "forbidden",
     404: "itemNotFound",
     405: "badMethod",
-    406: "notAcceptable",
     409: "conflictingRequest",
     413: "overLimit",
     415: "badMediaType",

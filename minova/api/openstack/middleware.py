@@ -38,6 +38,9 @@ class RequestId(wsgi.Middleware):
     ``x-openstack-request-id`` response header; a well-formed inbound
     ``X-OpenStack-Request-ID`` becomes ``openstack.global_request_id``."""
 
+    # The response headers that carry the request id.
+    headers: tuple[str, ...] = (HTTP_RESP_HEADER_REQUEST_ID,)
+
     def __call__(self, environ: dict, start_response: Callable) -> Any:
         global_id = environ.get(_INBOUND_ENVIRON, "")
         if _ID_FORMAT.match(global_id):
@@ -45,15 +48,26 @@ class RequestId(wsgi.Middleware):
         request_id = oslo_context.generate_request_id()
         environ[ENV_REQUEST_ID] = request_id
 
+        wanted = self.headers
+
         def _start_response(status: str, headers: list,
                             exc_info: Any = None) -> Any:
-            if not any(name.lower() == HTTP_RESP_HEADER_REQUEST_ID
-                       for name, _value in headers):
-                headers = [*headers,
-                           (HTTP_RESP_HEADER_REQUEST_ID, request_id)]
+            present = {name.lower() for name, _value in headers}
+            headers = [*headers, *((name, request_id) for name in wanted
+                                   if name.lower() not in present)]
             return start_response(status, headers, exc_info)
 
         return self.application(environ, _start_response)
+
+
+COMPUTE_REQUEST_ID = "X-Compute-Request-Id"
+
+
+class ComputeRequestId(RequestId):
+    """RequestId for the compute API: Nova answers its request id in
+    ``X-Compute-Request-Id`` too (``nova.api.compute_req_id``)."""
+
+    headers = (HTTP_RESP_HEADER_REQUEST_ID, COMPUTE_REQUEST_ID)
 
 
 class RequestBodySizeLimiter(oslo_sizelimit.RequestBodySizeLimiter):

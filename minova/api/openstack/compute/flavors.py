@@ -1,4 +1,5 @@
-"""``/flavors``: list, detail, show; create and delete for admins."""
+"""``/flavors``: list, detail, show; create, update (the description,
+2.55) and delete for admins."""
 
 from __future__ import annotations
 
@@ -17,6 +18,8 @@ from minova.objects import flavor as flavor_obj
 
 # API sort key -> column; Nova takes the column names themselves.
 _SORT_KEYS = {key: key for key in db_flavors.SORT_KEYS}
+_LIST_QUERY = frozenset({"limit", "marker", "is_public", "minRam",
+                         "minDisk", "sort_key", "sort_dir"})
 
 
 def _int_param(req: wsgi_util.APIRequest, name: str) -> int | None:
@@ -52,6 +55,11 @@ def _is_public(req: wsgi_util.APIRequest) -> bool | None:
 def _list(req: wsgi_util.APIRequest, view: Any) -> Any:
     context = req.context
     req.deps.policy.authorize(context, "os_compute_api:flavors:index")
+    # Strict from 2.75 here (Nova's flavor list was cleaned up then), the
+    # name filter from 2.102.
+    by_name = req.api_version.matches("2.102")
+    common.check_query(req, _LIST_QUERY | {"name"} if by_name
+                       else _LIST_QUERY, since="2.75")
     limit, marker = common.limit_and_marker(req)
     sort_key = req.GET.get("sort_key", "flavorid")
     sort_dir = req.GET.get("sort_dir", "asc")
@@ -66,6 +74,7 @@ def _list(req: wsgi_util.APIRequest, view: Any) -> Any:
         db, is_public=_is_public(req), project_id=context.project_id,
         min_memory_mb=_int_param(req, "minRam"),
         min_root_gb=_int_param(req, "minDisk"),
+        name=req.GET.get("name") if by_name else None,
         sort_key=_SORT_KEYS[sort_key], sort_dir=sort_dir, limit=limit,
         marker=marker)
     items = [view(req, flavor) for flavor in flavors]
@@ -92,6 +101,7 @@ def detail(req: wsgi_util.APIRequest) -> Any:
 def show(req: wsgi_util.APIRequest, flavor_id: str) -> Any:
     context = req.context
     req.deps.policy.authorize(context, "os_compute_api:flavors:show")
+    common.check_query(req, set())
     flavor = flavor_obj.Flavor.get_by_flavor_id(context, flavor_id)
     return wsgi_util.json_response({"flavor": views.with_extra_specs(
         req, views.detail(req, flavor), flavor.extra_specs)})
@@ -133,7 +143,11 @@ def create(req: wsgi_util.APIRequest) -> Any:
     context = req.context
     req.deps.policy.authorize(context, "os_compute_api:os-flavor-manage:"
                                        "create")
-    body = req.validated(schema.create)["flavor"]
+    version = req.api_version
+    body = req.validated(
+        schema.create_v2_102 if version.matches("2.102")
+        else schema.create_v2_55 if version.matches("2.55")
+        else schema.create)["flavor"]
     flavorid = body.get("id")
     flavor = flavor_obj.Flavor(
         context=context,
@@ -147,10 +161,26 @@ def create(req: wsgi_util.APIRequest) -> Any:
         swap=_number(body, "swap", 0),
         rxtx_factor=_rxtx_factor(body),
         is_public=common.is_true(
-            str(body.get("os-flavor-access:is_public", True))))
+            str(body.get("os-flavor-access:is_public", True))),
+        description=body.get("description"))
     flavor.create()
     return wsgi_util.json_response({"flavor": views.with_extra_specs(
         req, views.detail(req, flavor), {})})
+
+
+def update(req: wsgi_util.APIRequest, flavor_id: str) -> Any:
+    """``PUT /flavors/{id}`` (2.55): a flavor's description, all of it
+    that may change. Before 2.55 the route is not there (404)."""
+    context = req.context
+    if not req.api_version.matches(views.DESCRIPTION):
+        raise exception.NotFound("The resource could not be found.")
+    req.deps.policy.authorize(context, "os_compute_api:os-flavor-manage:"
+                                       "update")
+    body = req.validated(schema.update)["flavor"]
+    flavor = flavor_obj.Flavor.get_by_flavor_id(context, flavor_id)
+    flavor.description = body["description"]
+    flavor.save()
+    return wsgi_util.json_response({"flavor": views.detail(req, flavor)})
 
 
 def delete(req: wsgi_util.APIRequest, flavor_id: str) -> Any:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from minova import quota
+from minova.api.openstack import common
 from minova.api.openstack import wsgi_util
 
 # Quota resource -> the limits it is shown as (Nova's views/limits.py).
@@ -41,11 +42,14 @@ _USED_NAMES = {
 # 2.36: the proxied network resources leave (injected files in 2.57,
 # above minova's maximum).
 _FILTERED_2_36 = ("floating_ips", "security_groups", "security_group_rules")
+# 2.57: personality files are gone, maxPersonality* with them.
+_FILTERED_2_57 = ("injected_files", "injected_file_content_bytes")
 
 
 def index(req: wsgi_util.APIRequest) -> Any:
     context = req.context
     req.deps.policy.authorize(context, "os_compute_api:limits")
+    common.check_query(req, {"tenant_id"})
     project_id = context.project_id
     if context.is_admin and req.GET.get("tenant_id"):
         project_id = req.GET["tenant_id"]
@@ -53,6 +57,8 @@ def index(req: wsgi_util.APIRequest) -> Any:
     limits = quota.project_limits(deps.conf, deps.db, project_id)
     used = quota.usage(deps.db, project_id)
     filtered = _FILTERED_2_36 if req.api_version.matches("2.36") else ()
+    if req.api_version.matches("2.57"):
+        filtered += _FILTERED_2_57
     # 2.39: image metadata is Glance's business, maxImageMeta leaves.
     image_meta = not req.api_version.matches("2.39")
     absolute: dict[str, int] = {}

@@ -14,6 +14,7 @@ from oslo_utils import strutils
 
 from minova import exception
 from minova import quota
+from minova.api.openstack import common
 from minova.api.openstack import wsgi_util
 from minova.api.openstack.compute.schemas import quotas as schema
 
@@ -22,11 +23,19 @@ _RULE = "os_compute_api:os-quota-sets:%s"
 
 def resources(req: wsgi_util.APIRequest) -> tuple[str, ...]:
     """The resources a quota set shows at the request's microversion:
-    nova-network's go from 2.36 (the injected_* ones in 2.57, above
-    minova's maximum)."""
+    nova-network's go from 2.36, the injected_* (personality) ones from
+    2.57."""
+    if req.api_version.matches("2.57"):
+        return tuple(name for name in quota.RESOURCES
+                     if name not in INJECTED)
     if req.api_version.matches("2.36"):
         return quota.RESOURCES
     return quota.RESOURCES + quota.NETWORK_RESOURCES
+
+
+# Personality files' quotas, gone from the API at 2.57.
+INJECTED = ("injected_files", "injected_file_content_bytes",
+            "injected_file_path_bytes")
 
 
 def _authorize(req: wsgi_util.APIRequest, action: str,
@@ -45,6 +54,7 @@ def _quota_set(req: wsgi_util.APIRequest, values: dict,
 
 def show(req: wsgi_util.APIRequest, project_id: str) -> Any:
     _authorize(req, "show", project_id)
+    common.check_query(req, {"user_id"})
     deps = req.deps
     return _quota_set(req, quota.project_limits(deps.conf, deps.db,
                                                 project_id), project_id)
@@ -52,6 +62,7 @@ def show(req: wsgi_util.APIRequest, project_id: str) -> Any:
 
 def detail(req: wsgi_util.APIRequest, project_id: str) -> Any:
     _authorize(req, "detail", project_id)
+    common.check_query(req, {"user_id"})
     deps = req.deps
     limits = quota.project_limits(deps.conf, deps.db, project_id)
     used = quota.usage(deps.db, project_id)
@@ -62,6 +73,7 @@ def detail(req: wsgi_util.APIRequest, project_id: str) -> Any:
 
 def defaults(req: wsgi_util.APIRequest, project_id: str) -> Any:
     _authorize(req, "defaults", project_id)
+    common.check_query(req, set())
     deps = req.deps
     return _quota_set(req, quota.class_limits(deps.conf, deps.db),
                       project_id)
@@ -95,9 +107,11 @@ def limits_from(body: dict) -> dict[str, int]:
 def update(req: wsgi_util.APIRequest, project_id: str) -> Any:
     _authorize(req, "update", project_id)
     _no_user(req)
-    body = req.validated(schema.update_v236
-                         if req.api_version.matches("2.36")
-                         else schema.update)["quota_set"]
+    version = req.api_version
+    body = req.validated(
+        schema.update_v257 if version.matches("2.57")
+        else schema.update_v236 if version.matches("2.36")
+        else schema.update)["quota_set"]
     force = strutils.bool_from_string(body.get("force", False))
     limits = limits_from(body)
     deps = req.deps

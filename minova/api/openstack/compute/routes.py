@@ -39,6 +39,7 @@ ROUTES: dict[str, dict[str, router.Handler]] = {
     "/flavors": {"GET": flavors.index, "POST": flavors.create},
     "/flavors/detail": {"GET": flavors.detail},
     "/flavors/{flavor_id}": {"GET": flavors.show,
+                             "PUT": flavors.update,  # 2.55 (part MV)
                              "DELETE": flavors.delete},
     "/os-hypervisors": {"GET": hypervisors.index},
     "/os-hypervisors/detail": {"GET": hypervisors.detail},

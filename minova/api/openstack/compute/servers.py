@@ -21,12 +21,28 @@ from minova.api.openstack.compute import images
 from minova.api.openstack.compute import keypairs
 from minova.api.openstack.compute.schemas import servers as schema
 from minova.api.openstack.compute.views import servers as views
-from minova.db import api as db_api
-from minova.db import server_groups as db_groups
 from minova.objects import flavor as flavor_obj
 
 # Filters only admins may use; users' are ignored, as Nova ignores them.
 _ADMIN_FILTERS = ("host", "node", "project_id", "tenant_id")
+
+# The list's query parameters Nova knows (those minova does not apply are
+# ignored, as Nova ignores a user's admin filters); anything else is a
+# 400 from 2.75, the API clean-up.
+_LIST_QUERY = frozenset((
+    "user_id", "project_id", "tenant_id", "launch_index", "image_ref",
+    "image", "kernel_id", "ramdisk_id", "hostname", "key_name",
+    "power_state", "vm_state", "task_state", "host", "node", "flavor",
+    "reservation_id", "launched_at", "terminated_at", "availability_zone",
+    "name", "display_name", "description", "display_description",
+    "locked_by", "uuid", "root_device_name", "config_drive",
+    "access_ip_v4", "access_ip_v6", "auto_disk_config", "progress",
+    "sort_key", "sort_dir", "all_tenants", "soft_deleted", "deleted",
+    "status", "changes-since", "ip", "ip6", "created_at", "limit",
+    "marker", "tags", "tags-any", "not-tags", "not-tags-any",
+    "changes-before", "locked", "block_device_mapping", "services",
+    "metadata", "system_metadata", "info_cache", "security_groups",
+    "pci_devices"))
 
 
 def target(instance: Any) -> dict:
@@ -48,9 +64,11 @@ def get_instance(req: wsgi_util.APIRequest, server_id: str,
 # List ---------------------------------------------------------------------
 
 def _read_deleted(req: wsgi_util.APIRequest) -> str:
-    """'yes' with changes-since (clients learn of deletions that way),
-    'only' for an admin's deleted=true, else 'no'."""
-    if "changes-since" in req.GET:
+    """'yes' with changes-since or changes-before (clients learn of
+    deletions that way), 'only' for an admin's deleted=true, else 'no'."""
+    if "changes-since" in req.GET or (
+            "changes-before" in req.GET
+            and req.api_version.matches(CHANGES_BEFORE)):
         return "yes"
     if req.context.is_admin and common.is_true(req.GET.get("deleted")):
         return "only"
@@ -82,15 +100,44 @@ def _status_filters(req: wsgi_util.APIRequest) -> dict | None:
     return filters
 
 
-def _changes_since(req: wsgi_util.APIRequest) -> Any:
-    text = req.GET["changes-since"]
+CHANGES_BEFORE = "2.66"
+
+
+def _changes_since(req: wsgi_util.APIRequest,
+                   name: str = "changes-since") -> Any:
+    text = req.GET[name]
     try:
         return timeutils.normalize_time(timeutils.parse_isotime(text))
     except (ValueError, OverflowError) as exc:
         # OverflowError: a time that is only valid before its offset is
         # applied (9999-12-31T23:00:00-05:00).
         raise exception.ValidationError(
-            field="changes-since", reason="%s is not an ISO 8601 time"
+            field=name, reason="%s is not an ISO 8601 time"
+            % exception.quote(text)) from exc
+
+
+def _time_filters(req: wsgi_util.APIRequest) -> dict:
+    """changes-since, and from 2.66 changes-before (not before it)."""
+    filters = {}
+    if "changes-since" in req.GET:
+        filters["changes-since"] = _changes_since(req)
+    if "changes-before" in req.GET and req.api_version.matches(
+            CHANGES_BEFORE):
+        filters["changes-before"] = _changes_since(req, "changes-before")
+        if filters["changes-before"] < filters.get(
+                "changes-since", filters["changes-before"]):
+            raise exception.Invalid(
+                reason="The value of changes-since must be less than or "
+                       "equal to changes-before.")
+    return filters
+
+
+def _boolean(text: str, name: str) -> bool:
+    try:
+        return strutils.bool_from_string(text, strict=True)
+    except ValueError as exc:
+        raise exception.ValidationError(
+            field=name, reason="%s is not a boolean"
             % exception.quote(text)) from exc
 
 
@@ -127,8 +174,7 @@ def _filters(req: wsgi_util.APIRequest, rule: str) -> dict | None:
         filters["flavor_id"] = _flavor_filter(req)
         if filters["flavor_id"] is None:
             return None
-    if "changes-since" in params:
-        filters["changes-since"] = _changes_since(req)
+    filters.update(_time_filters(req))
     filters.update(_versioned_filters(req))
     all_tenants = _all_tenants(req, rule)
     if context.is_admin:
@@ -147,7 +193,7 @@ def _versioned_filters(req: wsgi_util.APIRequest) -> dict:
     if req.api_version.matches("2.26"):
         filters.update(_tag_filters(params))
     if "locked" in params and req.api_version.matches("2.73"):
-        filters["locked"] = _locked_filter(params["locked"])
+        filters["locked"] = _boolean(params["locked"], "locked")
     return filters
 
 
@@ -155,16 +201,6 @@ def _tag_filters(params: Any) -> dict:
     """2.26: each a comma-separated list of tags."""
     return {name: [tag for tag in params[name].split(",") if tag]
             for name in _TAG_FILTERS if params.get(name)}
-
-
-def _locked_filter(text: str) -> bool:
-    """2.73's ``locked`` filter: a boolean, else a 400 (as Nova)."""
-    try:
-        return strutils.bool_from_string(text, strict=True)
-    except ValueError as exc:
-        raise exception.ValidationError(
-            field="locked", reason="%s is not a boolean"
-            % exception.quote(text)) from exc
 
 
 def _admin_filters(params: Any) -> dict:
@@ -180,6 +216,7 @@ def _list(req: wsgi_util.APIRequest, detail: bool) -> Any:
     context = req.context
     rule = "os_compute_api:servers:%s" % ("detail" if detail else "index")
     req.deps.policy.authorize(context, rule)
+    common.check_query(req, _LIST_QUERY, since="2.75")
     limit, marker = common.limit_and_marker(req)
     sort_keys, sort_dirs = common.sort_params(req, "created_at", "desc")
     filters = _filters(req, rule)
@@ -223,17 +260,13 @@ def show(req: wsgi_util.APIRequest, server_id: str) -> Any:
     instance = get_instance(req, server_id, expected_attrs=["fault"])
     req.deps.policy.authorize(req.context, "os_compute_api:servers:show",
                               target(instance))
+    common.check_query(req, set())
     return wsgi_util.json_response({"server": one_view(req, instance)})
 
 
 def one_view(req: wsgi_util.APIRequest, instance: Any) -> dict:
-    """One server as show, update and rebuild answer it: the detail view
-    and, from 2.71, ``server_groups`` (not in lists, as Nova)."""
-    view = views.Viewer(req).detail(instance)
-    if req.api_version.matches("2.71"):
-        view["server_groups"] = db_groups.groups_of(
-            db_api.from_context(req.context), instance.uuid)
-    return view
+    """One server as show, update and rebuild answer it."""
+    return views.Viewer(req).show(instance)
 
 
 def _ref(value: Any) -> str:
@@ -273,7 +306,7 @@ _MAX_COUNT = 2 ** 31 - 1
 def create(req: wsgi_util.APIRequest) -> Any:
     context = req.context
     req.deps.policy.authorize(context, "os_compute_api:servers:create")
-    body = req.validated(schema.create_for(req.api_version))
+    body = req.validated(schema.for_create(req.api_version))
     hints = (body.get("os:scheduler_hints")
              or body.get("OS-SCH-HNT:scheduler_hints") or {})
     return idempotency.once(req, body, lambda: _create(
@@ -295,6 +328,10 @@ def _create(req: wsgi_util.APIRequest, body: dict,
         keypairs.get_for_boot(context, body["key_name"])
     if body.get("availability_zone") is not None:
         availability_zone.check_for_boot(req, body["availability_zone"])
+    hostname = body.get("hostname")
+    if hostname is not None and max_count > 1:
+        raise exception.Invalid(reason="Unable to allocate a single "
+                                       "hostname to multiple instances")
     for device in body.get("block_device_mapping_v2", []):
         if device["uuid"] != image_id:
             raise exception.ValidationError(
@@ -306,7 +343,7 @@ def _create(req: wsgi_util.APIRequest, body: dict,
         availability_zone=body.get("availability_zone"),
         key_name=body.get("key_name"), min_count=min_count,
         max_count=max_count, networks=body.get("networks", "auto"),
-        tags=body.get("tags"), group=group)
+        tags=body.get("tags"), group=group, hostname=hostname)
     first = instances[0]
     response = wsgi_util.json_response(
         {"server": _created_view(req, first, body)}, status=202)
@@ -318,9 +355,8 @@ def _create(req: wsgi_util.APIRequest, body: dict,
 def _created_view(req: wsgi_util.APIRequest, instance: Any,
                   body: dict) -> dict:
     view = views.Viewer(req).created(instance)
-    # Addresses come when the server is built; "none" is known now.
-    if body.get("networks", "auto") != "none":
-        view["security_groups"] = [{"name": "default"}]
+    # The groups asked for: minova takes none, so Nova's default.
+    view["security_groups"] = [{"name": "default"}]
     return view
 
 
@@ -329,11 +365,14 @@ def update(req: wsgi_util.APIRequest, server_id: str) -> Any:
     instance = get_instance(req, server_id)
     req.deps.policy.authorize(context, "os_compute_api:servers:update",
                               target(instance))
-    body = req.validated(schema.update)["server"]
-    if "name" in body:
-        instance = req.deps.compute_api.update(
-            context, instance, display_name=body["name"])
-    return wsgi_util.json_response({"server": one_view(req, instance)})
+    body = req.validated(schema.for_update(req.api_version))["server"]
+    changes = {"display_name": body["name"]} if "name" in body else {}
+    if "hostname" in body:
+        changes["hostname"] = body["hostname"]
+    if changes:
+        instance = req.deps.compute_api.update(context, instance, **changes)
+    return wsgi_util.json_response(
+        {"server": views.Viewer(req).updated(instance)})
 
 
 def delete(req: wsgi_util.APIRequest, server_id: str) -> Any:

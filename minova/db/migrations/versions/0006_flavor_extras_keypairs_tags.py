@@ -5,7 +5,7 @@ flavor is shared with) go with their flavor; ``key_pairs`` are a user's
 public keys; ``tags`` a server's tags (2.26).
 
 Revision ID: 0006
-Revises: 0004
+Revises: 0005
 Create Date: 2026-12-01 23:20:00.000000
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006"
-down_revision = "0004"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 

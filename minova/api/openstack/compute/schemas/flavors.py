@@ -1,6 +1,8 @@
-"""``POST /flavors``."""
+"""``POST /flavors`` and, from 2.55, ``PUT /flavors/{id}``."""
 
 from __future__ import annotations
+
+import copy
 
 from minova.api.openstack.compute.schemas import types
 
@@ -30,6 +32,33 @@ create = {
                 "os-flavor-access:is_public": types.BOOLEAN,
             },
             "required": ["name", "ram", "vcpus", "disk"],
+            "additionalProperties": False,
+        },
+    },
+    "required": ["flavor"],
+    "additionalProperties": False,
+}
+
+# A description (2.55): printable text, up to a TEXT column's 65535.
+_DESCRIPTION = {"type": ["string", "null"], "minLength": 0,
+                "maxLength": 65535,
+                "pattern": r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"}
+
+create_v2_55 = copy.deepcopy(create)
+create_v2_55["properties"]["flavor"]["properties"]["description"] = \
+    _DESCRIPTION
+
+# rxtx_factor leaves the flavor at 2.102.
+create_v2_102 = copy.deepcopy(create_v2_55)
+del create_v2_102["properties"]["flavor"]["properties"]["rxtx_factor"]
+
+update = {
+    "type": "object",
+    "properties": {
+        "flavor": {
+            "type": "object",
+            "properties": {"description": _DESCRIPTION},
+            "required": ["description"],
             "additionalProperties": False,
         },
     },

@@ -42,5 +42,16 @@ update = _body("quota_set", {**_RESOURCES, **_NETWORK,
                              "force": types.BOOLEAN})
 update_v236 = _body("quota_set", {**_RESOURCES, "force": types.BOOLEAN})
 
-# Before 2.50 (above minova's 2.47) a quota class takes every resource.
+# 2.57: the personality files' quotas leave.
+_INJECTED = ("injected_files", "injected_file_content_bytes",
+             "injected_file_path_bytes")
+_RESOURCES_2_57 = {name: limit for name, limit in _RESOURCES.items()
+                   if name not in _INJECTED}
+update_v257 = _body("quota_set", {**_RESOURCES_2_57,
+                                  "force": types.BOOLEAN})
+
+# Before 2.50 a quota class takes every resource; from it not the network
+# ones, from 2.57 not the personality ones.
 update_class = _body("quota_class_set", {**_RESOURCES, **_NETWORK})
+update_class_v250 = _body("quota_class_set", _RESOURCES)
+update_class_v257 = _body("quota_class_set", _RESOURCES_2_57)

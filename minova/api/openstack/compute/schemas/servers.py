@@ -12,6 +12,7 @@ device accepted is the image as the local root disk, which the
 from __future__ import annotations
 
 import copy
+from typing import Any
 
 from minova.api.openstack.compute.schemas import server_extras
 from minova.api.openstack.compute.schemas import server_groups
@@ -80,15 +81,6 @@ create_v252["properties"]["server"]["properties"]["tags"] = \
     server_extras.TAGS
 
 
-def create_for(version: object) -> dict:
-    """The create schema of a microversion."""
-    if version.matches("2.52"):  # type: ignore[attr-defined]
-        return create_v252
-    if version.matches("2.37"):  # type: ignore[attr-defined]
-        return create_v237
-    return create
-
-
 update = {
     "type": "object",
     "properties": {
@@ -101,6 +93,40 @@ update = {
     "required": ["server"],
     "additionalProperties": False,
 }
+
+# 2.90: a hostname may be asked for at create and update; 2.94: any FQDN.
+_HOSTNAME_2_90 = {"type": "string", "minLength": 2, "maxLength": 63,
+                  "pattern": r"^[a-zA-Z0-9]+[a-zA-Z0-9-]*[a-zA-Z0-9]+$"}
+_HOSTNAME_2_94 = {"type": "string", "minLength": 1, "maxLength": 255,
+                  "pattern": r"^[a-zA-Z0-9-._]*$"}
+
+
+def _with_hostname(base: dict, hostname: dict) -> dict:
+    result = copy.deepcopy(base)
+    result["properties"]["server"]["properties"]["hostname"] = hostname
+    return result
+
+
+create_v290 = _with_hostname(create_v252, _HOSTNAME_2_90)
+create_v294 = _with_hostname(create_v252, _HOSTNAME_2_94)
+update_v290 = _with_hostname(update, _HOSTNAME_2_90)
+update_v294 = _with_hostname(update, _HOSTNAME_2_94)
+
+
+def for_create(version: Any) -> dict:
+    """The create schema of a microversion."""
+    for minimum, schema in (("2.94", create_v294), ("2.90", create_v290),
+                            ("2.52", create_v252), ("2.37", create_v237)):
+        if version.matches(minimum):
+            return schema
+    return create
+
+
+def for_update(version: Any) -> dict:
+    if version.matches("2.94"):
+        return update_v294
+    return update_v290 if version.matches("2.90") else update
+
 
 reboot = {
     "type": "object",

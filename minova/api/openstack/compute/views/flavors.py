@@ -1,4 +1,4 @@
-"""Flavors as Nova shows them."""
+"""Flavors as Nova shows them, for the microversion asked."""
 
 from __future__ import annotations
 
@@ -8,25 +8,46 @@ from minova import exception
 from minova.api.openstack import common
 from minova.api.openstack import wsgi_util
 
+DESCRIPTION = "2.55"
+EXTRA_SPECS = "2.61"
+SWAP_INTEGER = "2.75"
+NO_RXTX = "2.102"
+
+
+def extra_specs(flavor: Any) -> dict:
+    """The flavor's extra specs (2.61), when the flavor object was read
+    with them."""
+    if flavor.obj_attr_is_set("extra_specs"):
+        return dict(flavor.extra_specs)
+    return {}
+
 
 def basic(req: wsgi_util.APIRequest, flavor: Any) -> dict:
-    return {"id": flavor.flavorid, "name": flavor.name,
+    view = {"id": flavor.flavorid, "name": flavor.name,
             "links": common.links(req, "flavors", flavor.flavorid)}
+    if req.api_version.matches(DESCRIPTION):
+        view["description"] = flavor.description
+    return view
 
 
 def detail(req: wsgi_util.APIRequest, flavor: Any) -> dict:
+    version = req.api_version
     view = basic(req, flavor)
     view.update({
         "ram": flavor.memory_mb,
         "disk": flavor.root_gb,
         "vcpus": flavor.vcpus,
         "OS-FLV-EXT-DATA:ephemeral": flavor.ephemeral_gb,
-        "OS-FLV-DISABLED:disabled": flavor.disabled,
-        # Nova shows no swap as "" before 2.75; minova stops at 2.47.
-        "swap": flavor.swap or "",
-        "rxtx_factor": flavor.rxtx_factor,
+        # No swap is "" before 2.75, 0 from it.
+        "swap": flavor.swap if version.matches(SWAP_INTEGER)
+        else flavor.swap or "",
         "os-flavor-access:is_public": flavor.is_public,
     })
+    if not version.matches(NO_RXTX):
+        view["OS-FLV-DISABLED:disabled"] = flavor.disabled
+        view["rxtx_factor"] = flavor.rxtx_factor
+    if version.matches(EXTRA_SPECS):
+        view["extra_specs"] = extra_specs(flavor)
     return view
 
 
@@ -57,6 +78,5 @@ def embedded(flavor: Any) -> dict:
         "ephemeral": flavor.ephemeral_gb,
         "swap": flavor.swap,
         "original_name": flavor.name,
-        "extra_specs": dict(flavor.extra_specs)
-        if flavor.obj_attr_is_set("extra_specs") else {},
+        "extra_specs": extra_specs(flavor),
     }

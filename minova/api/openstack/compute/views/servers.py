@@ -9,6 +9,7 @@ from minova.api.openstack import common
 from minova.api.openstack import wsgi_util
 from minova.api.openstack.compute.views import flavors as flavor_views
 from minova.db import api as db_api
+from minova.db import server_groups as db_groups
 from minova.db import tags as db_tags
 from minova.objects import service as service_obj
 from minova.objects import tag as tag_obj
@@ -60,6 +61,30 @@ class Viewer:
                 "links": common.links(self.req, "servers", instance.uuid),
                 "OS-DCF:diskConfig": "MANUAL"}
 
+    def show(self, instance: Any) -> dict:
+        """One server (show, update): the detail view and, from 2.71,
+        its server groups (which Nova leaves out of the list)."""
+        view = self.detail(instance)
+        if self.req.api_version.matches("2.71"):
+            view["server_groups"] = db_groups.groups_of(
+                db_api.from_context(self.req.context), instance.uuid)
+        return view
+
+    def updated(self, instance: Any) -> dict:
+        """What ``PUT /servers/{id}`` answers: from 2.75 the whole
+        server, before it Nova's shorter view (no extended attributes,
+        addresses without their type and MAC)."""
+        view = self.show(instance)
+        if self.req.api_version.matches("2.75"):
+            return view
+        view = {key: value for key, value in view.items()
+                if key in _UPDATE_KEYS_BEFORE_2_75}
+        view["addresses"] = {
+            network: [{"version": ip["version"], "addr": ip["addr"]}
+                      for ip in ips]
+            for network, ips in view["addresses"].items()}
+        return view
+
     def detail(self, instance: Any) -> dict:
         status = common.status_from_state(instance.vm_state,
                                           instance.task_state)
@@ -78,6 +103,9 @@ class Viewer:
                 view["fault"] = fault
         if self.show_extended:
             view.update(_server_attributes(self.req, instance))
+        elif self.req.api_version.matches("2.90"):
+            # From 2.90 the hostname is shown whatever the policy says.
+            view["OS-EXT-SRV-ATTR:hostname"] = instance.hostname
         if self.show_host_status:
             view["host_status"] = self._host_status(instance)
         return view
@@ -95,6 +123,16 @@ class Viewer:
         if not self.req.deps.servicegroup.is_up(service):
             return "DOWN"
         return "MAINTENANCE" if service.disabled else "UP"
+
+
+# What the update view holds before 2.75 (then those of later versions,
+# shown only from theirs).
+_UPDATE_KEYS_BEFORE_2_75 = frozenset((
+    "id", "name", "links", "status", "tenant_id", "user_id", "metadata",
+    "hostId", "image", "flavor", "created", "updated", "addresses",
+    "accessIPv4", "accessIPv6", "OS-DCF:diskConfig", "progress", "fault",
+    "locked", "description", "tags", "trusted_image_certificates",
+    "server_groups", "locked_reason"))
 
 
 def _allowed(policy: Any, context: Any, rule: str, target: dict) -> bool:
@@ -138,8 +176,16 @@ def _core(req: wsgi_util.APIRequest, instance: Any, status: str) -> dict:
         view["locked"] = bool(instance.locked)
     if version.matches("2.19"):
         view["description"] = None
+    if version.matches("2.63"):
+        view["trusted_image_certificates"] = None  # none accepted
     if version.matches("2.73"):
         view["locked_reason"] = instance.locked_reason
+    if version.matches("2.96"):
+        # The zone asked for at boot (or [compute]
+        # default_schedule_zone), which minova keeps as the server's.
+        view["pinned_availability_zone"] = instance.availability_zone
+    if version.matches("2.100"):
+        view["scheduler_hints"] = {}  # none accepted at create
     return view
 
 
@@ -182,8 +228,13 @@ def _host_id(instance: Any) -> str:
 def _image(req: wsgi_util.APIRequest, instance: Any) -> Any:
     if not instance.image_ref:
         return ""
-    return {"id": instance.image_ref,
+    view = {"id": instance.image_ref,
             "links": common.bookmark(req, "images", instance.image_ref)}
+    if req.api_version.matches("2.98"):
+        # The image's properties as booted: the catalog of [image]
+        # images has none to embed.
+        view["properties"] = {}
+    return view
 
 
 def _flavor(req: wsgi_util.APIRequest, instance: Any) -> dict:
@@ -218,6 +269,14 @@ def addresses(network_info: list | None) -> dict:
             "version": 6 if ":" in address else 4,
             "addr": address,
             "OS-EXT-IPS:type": vif.get("type") or "fixed",
-            "OS-EXT-IPS-MAC:mac_addr": vif.get("mac"),
+            "OS-EXT-IPS-MAC:mac_addr": vif.get("mac") or _mac(address),
         })
     return result
+
+
+def _mac(address: str) -> str:
+    """A MAC for a port the fake network made without one: Nova always
+    shows one. OpenStack's fa:16:3e prefix, the rest from the address, so
+    the same address always shows the same MAC."""
+    digest = hashlib.sha256(address.encode()).digest()
+    return "fa:16:3e:%02x:%02x:%02x" % tuple(digest[:3])
