@@ -6,20 +6,24 @@ Versions in between are accepted and change nothing minova serves (they
 change Nova resources minova does not have).
 
 * 2.1 - The base v2.1 API.
+* 2.2 - Key pairs have a ``type`` (ssh, x509); create answers 201 and
+  delete 204.
 * 2.3 - Admins see more ``OS-EXT-SRV-ATTR:*`` in servers (hostname,
   reservation_id, launch_index, kernel_id, ramdisk_id, root_device_name,
   user_data).
-* 2.9 - ``locked`` in servers (always false: nothing locks a server).
+* 2.9 - ``locked`` in servers (set by the ``lock`` action).
+* 2.10 - Admins manage other users' key pairs (``user_id``).
 * 2.11 - ``PUT /os-services/force-down`` and ``forced_down`` in services.
+* 2.13 - ``project_id`` and ``user_id`` in server groups.
+* 2.15 - The soft-affinity and soft-anti-affinity server group policies.
 * 2.16 - ``host_status`` in servers, for admins.
 * 2.19 - ``description`` in servers (always null: minova stores none and
   refuses one in create and update).
-* 2.2 - Key pairs have a ``type`` (ssh, x509); create answers 201 and
-  delete 204.
-* 2.10 - Admins manage other users' key pairs (``user_id``).
+* 2.21 - The instance actions of deleted servers are listed and shown.
 * 2.26 - ``tags`` in servers; ``/servers/{id}/tags``; the tags filters.
 * 2.28 - ``cpu_info`` of a hypervisor is an object, not a string.
 * 2.33 - ``limit`` and ``marker`` page ``/os-hypervisors``.
+* 2.35 - ``limit`` and ``marker`` page ``/os-keypairs``.
 * 2.36 - The limits of proxied resources (security groups, floating IPs)
   leave ``/limits``.
 * 2.37 - ``networks`` is required when creating a server ("auto", "none").
@@ -29,31 +33,42 @@ change Nova resources minova does not have).
   original_name, extra_specs) instead of linking to it.
 * 2.50 - Quota class sets show server_groups/server_group_members and no
   nova-network resources.
+* 2.51 - Instance action events are shown to non-admins (no traceback).
+* 2.52 - ``tags`` at server create.
 * 2.53 - Services and hypervisors are named by uuid; ``PUT
   /os-services/{uuid}``; hypervisor_hostname_pattern and with_servers.
 * 2.55 - Flavor ``description``; ``PUT /flavors/{id}`` changes it.
 * 2.57 - The injected_file* (personality) quotas and limits leave.
+* 2.58 - Instance actions: ``updated_at``, ``limit``, ``marker``,
+  ``changes-since``.
 * 2.61 - ``extra_specs`` in flavors.
+* 2.62 - Instance action events: ``hostId``, and ``host`` for admins.
 * 2.63 - ``trusted_image_certificates`` in servers (always null).
-* 2.66 - ``changes-before`` filters the server list.
-* 2.71 - ``server_groups`` in a server (show, update).
-* 2.73 - ``locked_reason`` in servers; the ``locked`` filter.
+* 2.64 - Server groups have one ``policy`` and ``rules``
+  (max_server_per_host) instead of ``policies`` and ``metadata``.
+* 2.66 - ``changes-before`` filters the server list and instance actions.
+* 2.71 - ``server_groups`` in a server (show, update, rebuild).
+* 2.73 - ``lock`` takes a ``locked_reason``, shown in servers; the
+  ``locked`` filter.
 * 2.75 - The clean-up: unknown server and flavor list parameters are a
   400, the update view is the whole server, a flavor's swap is 0 not "",
   hypervisors' ``servers`` always shown when asked for.
+* 2.84 - Instance action events: ``details``, for admins.
 * 2.88 - Hypervisor figures leave detail and show (``uptime`` joins);
   ``/os-hypervisors/statistics`` and ``/{id}/uptime`` are gone.
 * 2.90 - ``hostname`` at create and update; ``OS-EXT-SRV-ATTR:hostname``
   shown to everyone. 2.94 - the hostname may be an FQDN.
+* 2.92 - Key pairs are imported only (``public_key`` required); ``@``
+  and ``.`` in their names.
 * 2.96 - ``pinned_availability_zone`` in servers.
 * 2.98 - A server's ``image`` embeds its ``properties``.
-* 2.100 - ``scheduler_hints`` in servers.
+* 2.100 - ``scheduler_hints`` in servers (always {}).
 * 2.102 - Flavor ``name`` filter; ``rxtx_factor`` and
   ``OS-FLV-DISABLED:disabled`` leave flavors; unknown query parameters
-  are a 400 on every route.
+  are a 400 on the routes that call ``common.check_query``.
 
-docs/api.md ("Microversions 2.48 to 2.104") lists every version of the
-range and why the others change nothing minova serves.
+docs/api.md ("Microversions") lists every version from 2.48 and what
+minova does with it, and why the others change nothing minova serves.
 """
 
 from __future__ import annotations
