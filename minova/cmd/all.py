@@ -39,6 +39,9 @@ EMBEDDED_DEFAULTS = {
     # otherwise it is served under /identity on the compute API's port.
     "identity_listen": "127.0.0.1",
     "identity_workers": 1,
+    # The same for the image API ('image' in enabled_apis, port 9292).
+    "image_listen": "127.0.0.1",
+    "image_workers": 1,
 }
 
 

@@ -202,11 +202,14 @@ def _flavor_for_boot(req: wsgi_util.APIRequest, ref: Any) -> Any:
         raise exception.FlavorNotFoundForBoot(flavor_id=ref) from exc
 
 
-def _image_for_boot(req: wsgi_util.APIRequest, ref: Any) -> str:
+def _image_for_boot(req: wsgi_util.APIRequest, ref: Any,
+                    flavor: Any) -> str:
     try:
-        return images.find(req.deps.conf, str(ref))[0]
+        image = images.find(req, str(ref))
     except exception.ImageNotFound as exc:
         raise exception.ImageNotFoundForBoot(image_id=ref) from exc
+    images.check_boot(image, flavor)
+    return image["id"]
 
 
 def _count(body: dict, name: str, default: int) -> int:
@@ -242,7 +245,7 @@ def _create(req: wsgi_util.APIRequest, body: dict) -> Any:
             field="server/min_count", reason="min_count must be <= "
                                              "max_count")
     flavor = _flavor_for_boot(req, body["flavorRef"])
-    image_id = _image_for_boot(req, body["imageRef"])
+    image_id = _image_for_boot(req, body["imageRef"], flavor)
     for device in body.get("block_device_mapping_v2", []):
         if device["uuid"] != image_id:
             raise exception.ValidationError(
