@@ -7,11 +7,15 @@ from __future__ import annotations
 import hashlib
 import os
 
+import openstack
 import pytest
 import requests
 
 from minova.db import flavors as db_flavors
+from minova.identity import bootstrap
+from tests.fixtures import start_api
 from tests.identity_fixtures import identity_cloud  # noqa: F401
+from tests.identity_fixtures import start_identity_cloud
 from tests.utils import wait_for
 
 CIRROS = "6e2b1a1c-4a3e-4d8b-9c3e-0a1b2c3d4e5f"
@@ -297,10 +301,6 @@ def test_boot_checks_the_image(boot_cloud):
 
 
 def test_openstacksdk_uploads_and_boots(boot_cloud, tmp_path, monkeypatch):
-    import openstack
-
-    from minova.identity import bootstrap
-
     path = bootstrap.clouds_path(boot_cloud.conf)
     bootstrap.write_clouds_yaml(
         boot_cloud.conf, path, "admin-secret", "demo-secret",
@@ -330,3 +330,30 @@ def test_openstacksdk_uploads_and_boots(boot_cloud, tmp_path, monkeypatch):
                  what="image deleted")
     finally:
         conn.close()
+
+
+def test_own_port_through_enabled_apis(conf, transport, db, conductor,
+                                       launched):
+    conf.set_override("enabled_apis", ["osapi_compute", "image"])
+    image_api = start_api(conf, transport, db, launched, name="image")
+    cloud = start_identity_cloud(conf, transport, db, launched)
+    own = "http://127.0.0.1:%d" % image_api.port
+    bootstrap.bootstrap(conf, db, "admin-secret", "demo-secret", ports={
+        "osapi_compute": cloud.server.port, "image": image_api.port})
+    token = cloud.demo()
+    catalog = cloud.request("GET", "/v3/auth/catalog", token).json()
+    urls = {e["type"]: e["endpoints"][0]["url"] for e in catalog["catalog"]}
+    assert urls["image"] == own
+    assert requests.get(own, timeout=30).status_code == 300
+    listed = requests.get(own + "/v2/images", timeout=30,
+                          headers={"X-Auth-Token": token})
+    assert [i["id"] for i in listed.json()["images"]] == [CIRROS]
+    data = os.urandom(200000)
+    image = requests.post(own + "/v2/images", timeout=30, json={},
+                          headers={"X-Auth-Token": token}).json()
+    uploaded = requests.put(own + image["file"], data=data, timeout=30,
+                            headers={"X-Auth-Token": token, "Content-Type":
+                                     "application/octet-stream"})
+    assert uploaded.status_code == 204, uploaded.text
+    assert requests.get(own + image["file"], timeout=30, headers={
+        "X-Auth-Token": token}).content == data
