@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import socket
 
 import openstack
 import pytest
@@ -357,3 +358,28 @@ def test_own_port_through_enabled_apis(conf, transport, db, conductor,
     assert uploaded.status_code == 204, uploaded.text
     assert requests.get(own + image["file"], timeout=30, headers={
         "X-Auth-Token": token}).content == data
+
+
+def test_interrupted_upload_leaves_the_image_queued(images):
+    demo = images.cloud.demo()
+    image = images.create(demo, name="cut")
+    path = "/v2/images/%s" % image["id"]
+
+    def status(wanted):
+        return images("GET", path, demo).json()["status"] == wanted
+
+    port = int(images.url.split(":")[2].split("/")[0])
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+        sock.sendall((
+            "PUT /image%s/file HTTP/1.1\r\nHost: x\r\n"
+            "X-Auth-Token: %s\r\nContent-Type: application/octet-stream\r\n"
+            "Content-Length: 10000000\r\n\r\n" % (path, demo)
+        ).encode() + b"x" * 300000)
+        # The upload is under way and waits for the rest of the body.
+        wait_for(lambda: status("saving"), what="image saving")
+    wait_for(lambda: status("queued"), what="image queued again")
+    assert images("GET", path, demo).json()["size"] is None
+    store = images.cloud.conf.image.store_path
+    wait_for(lambda: not os.listdir(store), what="no file in the store")
+    assert images("PUT", path + "/file", demo, data=b"y" * 1000, headers={
+        "Content-Type": "application/octet-stream"}).status_code == 204
