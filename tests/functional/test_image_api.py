@@ -89,6 +89,7 @@ def test_catalog_names_the_image_api(images):
     assert {e["url"] for e in image["endpoints"]} == {images.url}
 
 
+@pytest.mark.backends("db")
 def test_seeded_image_and_lifecycle(images):
     demo = images.cloud.demo()
     cirros = images("GET", "/v2/images/%s" % CIRROS, demo).json()
@@ -126,6 +127,7 @@ def test_seeded_image_and_lifecycle(images):
     _glance_fault(images("GET", "/v2/images/%s" % image["id"], demo), 404)
 
 
+@pytest.mark.backends("db")
 def test_list_filters_sort_and_pages(images):
     demo = images.cloud.demo()
     for name, tag, size in (("b", "x", 2), ("a", "y", 1), ("c", "x", 0)):
@@ -150,6 +152,7 @@ def test_list_filters_sort_and_pages(images):
                          demo), 400)
 
 
+@pytest.mark.backends("db")
 def test_project_b_does_not_see_project_a_private_images(images):
     cloud = images.cloud
     admin, demo = cloud.admin(), cloud.demo()
@@ -184,6 +187,7 @@ def test_project_b_does_not_see_project_a_private_images(images):
                          demo).status_code == 404
 
 
+@pytest.mark.backends("db")
 def test_streamed_upload_and_download(images, tmp_path):
     demo = images.cloud.demo()
     image = images.create(demo, name="data", disk_format="raw",
@@ -240,6 +244,7 @@ def test_protected_image_cannot_be_deleted(images):
                   demo).status_code == 204
 
 
+@pytest.mark.backends("db")
 def test_bad_input_is_a_glance_fault(images):
     demo = images.cloud.demo()
     _glance_fault(images("POST", "/v2/images", demo, data=b"{nope",
