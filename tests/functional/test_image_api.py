@@ -267,6 +267,15 @@ def test_bad_input_is_a_glance_fault(images):
     _glance_fault(images.patch(demo, image["id"], [
         {"op": "remove", "path": "/nothing"}]), 409)
     _glance_fault(images.patch(demo, image["id"], [
+        {"op": "add", "path": "/id", "value": image["id"]}]), 403)
+    _glance_fault(images.patch(demo, image["id"], [
+        {"op": "add", "path": "/hw_arch", "value": 5}]), 400)
+    admin = images.cloud.admin()
+    _glance_fault(images("POST", "/v2/images", admin,
+                         json={"owner": 5}), 400)
+    _glance_fault(images.patch(admin, image["id"], [
+        {"op": "replace", "path": "/owner", "value": ["x"]}]), 400)
+    _glance_fault(images.patch(demo, image["id"], [
         {"op": "move", "path": "/name"}]), 400)
     _glance_fault(images("POST", "/v2/images", demo,
                          json={"id": image["id"]}), 409)

@@ -158,11 +158,11 @@ def create(req: wsgi_util.APIRequest) -> Any:
     common.authorize(req, "add_image")
     body = common.json_body(req, {"type": "object"})
     _check_client_values(req, body)
+    wsgi_util.validate(body, schemas.CLIENT_IMAGE)
     owner = body.pop("owner", None) or context.project_id
     if owner != context.project_id and not context.is_admin:
         raise exception.Forbidden("You are not permitted to create images "
                                   "owned by '%s'." % exception.cut(owner))
-    wsgi_util.validate(body, schemas.CLIENT_IMAGE)
     values = {name: body.pop(name) for name in _COLUMNS if name in body}
     tags = body.pop("tags", [])
     image_id = body.pop("id", None) or uuidutils.generate_uuid()
@@ -199,11 +199,14 @@ def update(req: wsgi_util.APIRequest, image_id: str) -> Any:
             jsonpatch.JsonPointerException) as exc:
         raise exception.Conflict(reason=exception.cut(str(exc))) from exc
     _check_client_values(req, after, before)
+    if "id" in after:
+        raise exception.Forbidden("Attribute 'id' is read-only.")
     if after.get("owner") != image["owner"] and not req.context.is_admin:
         raise exception.Forbidden("Attribute 'owner' is reserved.")
     client = {key: value for key, value in after.items()
-              if key not in schemas.READ_ONLY and key != "owner"}
+              if key not in schemas.READ_ONLY}
     wsgi_util.validate(client, schemas.CLIENT_IMAGE)
+    client.pop("owner", None)
     if image["status"] != "queued" and any(
             after.get(name) != before.get(name)
             for name in ("disk_format", "container_format")):
