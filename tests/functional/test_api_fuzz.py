@@ -201,6 +201,20 @@ _SHAPED = {
         {}, optional={name: _SCALARS for name in (
             "name", "id", "ram", "vcpus", "disk", "swap", "rxtx_factor",
             "OS-FLV-EXT-DATA:ephemeral", "os-flavor-access:is_public")})}),
+    "/image/v2/images": st.fixed_dictionaries({}, optional={
+        "name": _SCALARS, "id": st.uuids().map(str) | _TEXT,
+        "visibility": st.sampled_from(["public", "private", "shared",
+                                       "community"]) | _SCALARS,
+        "tags": st.lists(_TEXT, max_size=3) | _JSON, "owner": _SCALARS,
+        "min_ram": _SCALARS, "min_disk": _SCALARS, "protected": _SCALARS,
+        "disk_format": st.just("raw") | _SCALARS, "status": _SCALARS,
+        "hw_arch": _SCALARS}),
+    "/image/v2/images/{image_id}": st.lists(st.fixed_dictionaries({
+        "op": st.sampled_from(["add", "replace", "remove"]) | _TEXT,
+        "path": st.sampled_from(["/name", "/tags", "/visibility", "/id",
+                                 "/min_ram", "/owner", "/protected",
+                                 "/status", "/hw_arch", "/disk_format"])
+        | _TEXT}, optional={"value": _JSON}), max_size=3),
 }
 
 
