@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
+from oslo_utils import timeutils
 
 from minova import exception
 from minova.db import api as db_api
@@ -117,7 +118,7 @@ def update(db: db_api.Database, image_id: str, values: dict,
         if values:
             changed = session.execute(
                 sa.update(models.Image).where(*criteria).values(
-                    updated_at=models._utcnow(), **values)).rowcount
+                    updated_at=timeutils.utcnow(), **values)).rowcount
         else:
             changed = session.scalar(sa.select(sa.func.count()).select_from(
                 models.Image).where(*criteria))
