@@ -376,3 +376,45 @@ class TooManyTags(Invalid):
 
 class MetadataKeyNotFound(NotFound):
     msg_fmt = "Metadata item was not found"
+
+
+# image ----------------------------------------------------------------------
+
+class ImageExists(Conflict):
+    msg_fmt = "Image with identifier %(image_id)s already exists!"
+
+
+class ImageStatusConflict(Conflict):
+    msg_fmt = "Image %(image_id)s is not in status %(status)s."
+
+
+class ImageProtected(Forbidden):
+    msg_fmt = "Image %(image_id)s is protected and cannot be deleted."
+
+
+class ImageForbidden(Forbidden):
+    msg_fmt = "You are not authorized to %(action)s this image."
+
+
+class UnsupportedMediaType(MinovaException):
+    msg_fmt = "Unsupported Content-Type: %(content_type)s"
+    code = 415
+    safe = True
+
+
+class ImageNotActive(Invalid):
+    msg_fmt = "Image %(image_id)s is not active."
+
+
+class FlavorMemoryTooSmall(Invalid):
+    msg_fmt = "Flavor's memory is too small for requested image."
+
+
+class FlavorDiskTooSmall(Invalid):
+    msg_fmt = "Flavor's disk is too small for requested image."
+
+
+class FlavorDiskSmallerThanImage(Invalid):
+    msg_fmt = ("Flavor's disk is too small for requested image. Flavor "
+               "disk is %(flavor_size)i bytes, image is %(image_size)i "
+               "bytes.")

@@ -16,6 +16,7 @@ from oslo_policy import policy as oslo_policy
 
 from minova import exception
 from minova.identity import policies as identity_policies
+from minova.image import policies as image_policies
 
 # Nova's current defaults (project scope): a reader of the project may
 # look, a member may change, an admin may do anything anywhere.
@@ -148,7 +149,8 @@ _RESOURCE_RULES = [
           "Change a quota class ('default': the default quotas).", "PUT",
           "/os-quota-class-sets/{quota_class}"),
     _rule("os_compute_api:images", ANY,
-          "List and show the configured image catalog.", "GET", "/images"),
+          "List and show images through the compute API's Glance-shaped "
+          "view.", "GET", "/images"),
 ]
 
 # Flavor extras, key pairs, server metadata and tags, zones.
@@ -294,7 +296,7 @@ _MV_RULES = [
 
 RULE_LISTS: list[list[oslo_policy.RuleDefault]] = [
     _BASE_RULES, _API_RULES, _SERVER_RULES, _RESOURCE_RULES, _RES1_RULES,
-    _RES2_RULES, _MV_RULES, identity_policies.RULES]
+    _RES2_RULES, _MV_RULES, identity_policies.RULES, image_policies.RULES]
 
 
 def list_rules() -> list[oslo_policy.RuleDefault]:

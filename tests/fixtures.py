@@ -25,6 +25,8 @@ from minova import service
 from minova.api import deps as api_deps
 from minova.db import api as db_api
 from minova.db import migration
+from minova.identity import bootstrap
+from minova.image import seed as image_seed
 from tests import backends
 
 # The transport the functional tests use: the in-process one by default
@@ -105,6 +107,9 @@ def db(conf: cfg.ConfigOpts, db_url: str) -> Iterator[db_api.Database]:
     database = db_api.Database.from_conf(conf)
     try:
         migration.db_sync(database)
+        # The images of [image] images, as bootstrap seeds them: tests
+        # boot from cirros without bootstrapping identity.
+        image_seed.seed(conf, database, bootstrap.Result())
         yield database
     finally:
         database.dispose()

@@ -41,6 +41,9 @@ EMBEDDED_DEFAULTS = {
     "identity_workers": 1,
     # As devstack sets it: a one-host cloud can resize.
     "allow_resize_to_same_host": True,
+    # The same for the image API ('image' in enabled_apis, port 9292).
+    "image_listen": "127.0.0.1",
+    "image_workers": 1,
 }
 
 

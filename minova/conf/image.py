@@ -1,20 +1,23 @@
-"""The image catalog: minova has no image service, so the images servers
-may boot from are named here."""
+"""The image API (a Glance v2 subset): its store and the images seeded at
+bootstrap."""
 
 from oslo_config import cfg
 
 image_group = cfg.OptGroup(
-    "image", title="Image catalog",
-    help="minova has no Glance. The images listed here are what imageRef "
-         "is checked against and what GET /v2.1/images (and /v2.1/v2/"
-         "images, where the openstack and nova CLIs look images up) "
-         "serve, in Glance's v2 shape.")
+    "image", title="Image API options",
+    help="The image API (a Glance v2 subset) keeps images in the database "
+         "and their data under store_path.")
 
 image_opts = [
     cfg.DictOpt("images",
                 default={"cirros": "6e2b1a1c-4a3e-4d8b-9c3e-0a1b2c3d4e5f"},
-                help="The image catalog, as name:uuid pairs separated by "
-                     "commas. Each id must be a UUID and each name unique."),
+                help="Images bootstrap creates when missing (public, "
+                     "active, without data), as name:uuid pairs separated "
+                     "by commas. Each id must be a UUID and each name "
+                     "unique."),
+    cfg.StrOpt("store_path",
+               default="$state_path/images",
+               help="Directory of the images' data, one file per image."),
 ]
 
 

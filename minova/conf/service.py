@@ -51,6 +51,18 @@ service_opts = [
                min=1,
                help="Worker processes for the identity API when it has its "
                     "own port. Default: the number of CPUs."),
+    cfg.StrOpt("image_listen",
+               default="0.0.0.0",
+               help="Address the image API listens on when 'image' is in "
+                    "enabled_apis (it is otherwise served under /image on "
+                    "the compute API's port)."),
+    cfg.PortOpt("image_listen_port",
+                default=9292,
+                help="Port of the image API when it has its own."),
+    cfg.IntOpt("image_workers",
+               min=1,
+               help="Worker processes for the image API when it has its "
+                    "own port. Default: the number of CPUs."),
     cfg.StrOpt("metadata_listen",
                default="0.0.0.0",
                help="Address the metadata API listens on."),

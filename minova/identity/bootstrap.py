@@ -28,6 +28,7 @@ from minova.db import identity_state
 from minova.identity import catalog
 from minova.identity import fernet
 from minova.identity import passwords
+from minova.image import seed as image_seed
 
 LOG = logging.getLogger(__name__)
 
@@ -47,10 +48,11 @@ class Result:
 
 # More bootstrap, run after the identity part by every bootstrap:
 # ``step(conf, db, result)``, idempotent, appending what it made to
-# ``result.created``. Another API part registers its own here (the
-# network API: the private and public networks), as it adds its catalog
-# entry to ``catalog.APIS``.
-STEPS: list[Callable[[cfg.ConfigOpts, db_api.Database, Result], None]] = []
+# ``result.created``. Each API part registers its own here (the image
+# API: the images of [image] images; the network API: the private and
+# public networks), as it adds its catalog entry to ``catalog.APIS``.
+STEPS: list[Callable[[cfg.ConfigOpts, db_api.Database, Result], None]] = [
+    image_seed.seed]
 
 
 def new_id() -> str:

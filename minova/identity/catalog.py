@@ -38,12 +38,7 @@ APIS: list[CatalogAPI] = [
     CatalogAPI("identity", "keystone", "identity", "/identity"),
     CatalogAPI("compute", "nova", "osapi_compute", "/compute/v2.1",
                "/compute/v2.1"),
-    # Until the image API (a Glance v2 subset) is served under /image:
-    # the compute API's read-only, Glance-shaped view of the [image]
-    # images catalog (GET <endpoint>/v2/images), so that clients can look
-    # images up by name. The image API replaces this entry with its own.
-    CatalogAPI("image", "glance", "osapi_compute", "/compute/v2.1",
-               "/compute/v2.1"),
+    CatalogAPI("image", "glance", "image", "/image"),
 ]
 
 

@@ -1,13 +1,15 @@
-"""Property-based fuzzing of both APIs over real HTTP.
+"""Property-based fuzzing of the APIs over real HTTP.
 
 Every route of the compute API (``minova.api.openstack.compute.routes``
-and the version document at ``/``) and of the metadata API
-(``minova.api.metadata.handler.ROUTES``), with its methods and now and
-then another, gets generated path variables, query strings, header
+and the version document at ``/``), of the image API
+(``minova.api.image.routes``, its faults in Glance's format) and of the
+metadata API (``minova.api.metadata.handler.ROUTES``), with its methods
+and now and then another, gets generated path variables, query strings, header
 values (microversion headers, Content-Type, tokens) and bodies: JSON
 shaped like the API's own, any JSON, deeply nested JSON and bytes. Every
 answer must be below 500, carry a request id, and, if it is an error, be
-one short Nova JSON fault; the service must still answer afterwards.
+one short JSON fault in the API's format; the service must still answer
+afterwards.
 
 Requests stay well-formed HTTP (``requests``): malformed framing is the
 WSGI server's business (minova/wsgi.py), not the applications'.
@@ -33,6 +35,7 @@ from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
 
+from minova.api.image import routes as image_routes
 from minova.api.metadata import handler as metadata_handler
 from minova.api.openstack.compute import routes as compute_routes
 from tests.fixtures import start_api
@@ -67,6 +70,7 @@ def _routes(table: dict, prefix: str = "") -> list[tuple[str, str]]:
 COMPUTE_ROUTES = [("/", "GET"), ("/", "HEAD")] + \
     _routes(compute_routes.ROUTES, "/v2.1")
 METADATA_ROUTES = _routes(metadata_handler.ROUTES)
+IMAGE_ROUTES = _routes(image_routes.ROUTES, "/image")
 
 
 # Text and values ------------------------------------------------------------
@@ -118,7 +122,7 @@ def _path_values(known: dict[str, list[str]]) -> dict[str, Any]:
         "class_name": st.just("default") | junk,
         "key": st.sampled_from(["hw:cpu_policy", "role"]) | junk,
         "name": st.sampled_from(["fuzz-key"]) | junk,
-        "tag": st.sampled_from(["fuzz-tag"]) | junk,
+        "tag": st.sampled_from(["fuzz-tag", "t"]) | junk,
         "group_id": st.uuids().map(str) | junk,
         "request_id": st.just("req-" + "0" * 36) | junk,
     }
@@ -136,7 +140,8 @@ _QUERY_NAMES = ("limit", "marker", "sort_key", "sort_dir", "status",
                 "all_tenants", "changes-since", "name", "flavor", "image",
                 "host", "node", "binary", "project_id", "tenant_id",
                 "deleted", "minRam", "minDisk", "is_public", "user_id",
-                "tags", "tags-any", "not-tags", "not-tags-any")
+                "tags", "tags-any", "not-tags", "not-tags-any", "sort",
+                "visibility", "owner", "tag", "member_status", "os_hidden")
 
 
 def _query(draw: Any) -> str:
@@ -168,7 +173,8 @@ def _headers(draw: Any) -> dict[str, str]:
         headers["X-OpenStack-Nova-API-Version"] = draw(version)
     headers["Content-Type"] = draw(st.sampled_from(
         ["application/json", "text/plain", "application/json; charset=x",
-         ""]) | _HEADER_TEXT)
+         "", "application/openstack-images-v2.1-json-patch",
+         "application/octet-stream"]) | _HEADER_TEXT)
     if draw(st.booleans()):
         headers["X-Instance-ID"] = draw(_HEADER_TEXT)
     return headers
@@ -223,6 +229,20 @@ _SHAPED = {
         "meta": st.dictionaries(_TEXT, _TEXT, max_size=2) | _JSON}),
     "/v2.1/servers/{server_id}/tags": st.fixed_dictionaries({
         "tags": st.lists(_TEXT, max_size=3) | _JSON}),
+    "/image/v2/images": st.fixed_dictionaries({}, optional={
+        "name": _SCALARS, "id": st.uuids().map(str) | _TEXT,
+        "visibility": st.sampled_from(["public", "private", "shared",
+                                       "community"]) | _SCALARS,
+        "tags": st.lists(_TEXT, max_size=3) | _JSON, "owner": _SCALARS,
+        "min_ram": _SCALARS, "min_disk": _SCALARS, "protected": _SCALARS,
+        "disk_format": st.just("raw") | _SCALARS, "status": _SCALARS,
+        "hw_arch": _SCALARS}),
+    "/image/v2/images/{image_id}": st.lists(st.fixed_dictionaries({
+        "op": st.sampled_from(["add", "replace", "remove"]) | _TEXT,
+        "path": st.sampled_from(["/name", "/tags", "/visibility", "/id",
+                                 "/min_ram", "/owner", "/protected",
+                                 "/status", "/hw_arch", "/disk_format"])
+        | _TEXT}, optional={"value": _JSON}), max_size=3),
 }
 
 
@@ -247,7 +267,8 @@ def _dumps(value: Any) -> bytes:
 
 # Checks ---------------------------------------------------------------------
 
-def _check(method: str, url: str, response: requests.Response) -> None:
+def _check(method: str, url: str, response: requests.Response,
+           glance: bool = False) -> None:
     what = "%s %s -> %s %s" % (method, url[:300], response.status_code,
                                response.content[:300])
     # 501 is Nova's own answer to what the virt driver cannot do (uptime
@@ -263,6 +284,11 @@ def _check(method: str, url: str, response: requests.Response) -> None:
         "application/json"), what
     assert len(response.content) <= _MAX_FAULT_BYTES, what
     body = response.json()
+    if glance:
+        assert set(body) == {"code", "title", "message"}, what
+        assert body["code"].startswith("%d " % response.status_code), what
+        assert isinstance(body["message"], str), what
+        return
     assert isinstance(body, dict) and len(body) == 1, what
     [fault] = body.values()
     assert fault["code"] == response.status_code, what
@@ -270,7 +296,7 @@ def _check(method: str, url: str, response: requests.Response) -> None:
 
 
 def _exchange(session: requests.Session, base_url: str, routes: list,
-              values: dict, data: Any) -> None:
+              values: dict, data: Any, glance: bool = False) -> None:
     template, method = data.draw(st.sampled_from(routes))
     if data.draw(st.integers(0, 4)) == 0:
         method = data.draw(st.sampled_from(_METHODS))
@@ -286,7 +312,7 @@ def _exchange(session: requests.Session, base_url: str, routes: list,
     response = session.request(method, url, data=body,
                                headers=_headers(data.draw), timeout=30,
                                allow_redirects=False)
-    _check(method, url, response)
+    _check(method, url, response, glance)
 
 
 # The tests ------------------------------------------------------------------
@@ -356,3 +382,23 @@ def test_metadata_api_answers_anything_with_a_fault_or_success(
     response = session.get(base_url + "/openstack", timeout=30)
     assert response.status_code == 200
     assert b"latest" in response.content
+
+
+@pytest.mark.backends("db")
+def test_image_api_answers_anything_with_a_glance_fault_or_success(
+        db, fuzzed_cloud):
+    api = fuzzed_cloud
+    values = _path_values(_known(api))
+    session = requests.Session()
+
+    @PROFILE
+    @given(data=st.data())
+    def exchange(data: Any) -> None:
+        _exchange(session, api.base_url, IMAGE_ROUTES, values, data,
+                  glance=True)
+
+    exchange()
+    created = session.post(api.base_url + "/image/v2/images", timeout=30,
+                           json={"name": "after-fuzzing"},
+                           headers={"X-Auth-Token": "admin:admin"})
+    assert created.status_code == 201, created.text

@@ -22,10 +22,14 @@ from typing import Any
 import eventlet
 import requests
 import sqlalchemy as sa
+from oslo_config import cfg
 
+from minova import config
 from minova.db import api as db_api
 from minova.db import flavors as db_flavors
 from minova.db import migration
+from minova.identity import bootstrap
+from minova.image import seed as image_seed
 from tests.utils import children
 from tests.utils import free_port
 
@@ -153,6 +157,11 @@ class Deployment:
         try:
             migration.db_sync(database)
             db_flavors.ensure_defaults(database)
+            # The [image] images, as db sync seeds them (defaults).
+            conf = cfg.ConfigOpts()
+            config.register(conf)
+            conf([], default_config_files=[])
+            image_seed.seed(conf, database, bootstrap.Result())
         finally:
             database.dispose()
 

@@ -3,10 +3,11 @@
 Nova's fault is ``{"<type>": {"code": <status>, "message": "..."}}`` with
 the type named after the status, e.g. ``{"badRequest": {...}}``;
 Keystone's is ``{"error": {"code": 401, "title": "Unauthorized",
-"message": "..."}}``. ``FORMATS`` names each API's format for the
-fault wrapper (``format = keystone`` in its paste filter section) and
-the router (``APIRouter(table, fault=...)``); an API with another format
-adds its function here.
+"message": "..."}}``; Glance's WebOb's ``{"code": "404 Not Found",
+"title": "Not Found", "message": "..."}``. ``FORMATS`` names each API's
+format for the fault wrapper (``format = keystone`` in its paste filter
+section) and the router (``APIRouter(table, fault=...)``); an API with
+another format adds its function here.
 """
 
 from __future__ import annotations
@@ -69,11 +70,30 @@ def keystone_fault_response(code: int, message: str,
     return response
 
 
+def glance_fault_response(code: int, message: str,
+                          headers: dict | None = None) -> webob.Response:
+    """Glance's: WebOb's JSON error body, ``{"code": "404 Not Found",
+    "title": "Not Found", "message": "..."}``."""
+    try:
+        title = http.HTTPStatus(code).phrase
+    except ValueError:
+        title = "Error"
+    body = {"code": "%d %s" % (code, title), "title": title,
+            "message": message}
+    response = webob.Response(status=code, content_type="application/json",
+                              charset="UTF-8")
+    response.body = jsonutils.dump_as_bytes(body)
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
 FaultFormat = Callable[..., webob.Response]
 
 FORMATS: dict[str, FaultFormat] = {
     "nova": fault_response,
     "keystone": keystone_fault_response,
+    "glance": glance_fault_response,
 }
 
 

@@ -1,56 +1,33 @@
-"""The image catalog from ``[image] images``, in Glance's v2 shape.
+"""The images of the image API, in Glance's v2 shape, on the compute
+endpoint.
 
-minova has no image service. Clients that authenticate with one fixed
-endpoint (keystoneauth's ``admin_token``) send their image look-ups to the
-compute endpoint: the ``openstack`` CLI asks ``/v2.1/images/<ref>``, the
-``nova`` CLI ``/v2.1/v2/images/<ref>``. Both expect Glance's answer (a
-bare image object; a list under ``images``), so that is what is served at
-both places. Nova's own image proxy (``{"image": {...}}``, gone in 2.36)
-is not implemented.
+Clients that authenticate with one fixed endpoint (keystoneauth's
+``admin_token``) send their image look-ups to the compute endpoint: the
+``openstack`` CLI asks ``/v2.1/images/<ref>``, the ``nova`` CLI
+``/v2.1/v2/images/<ref>``. Both expect Glance's answer (a bare image
+object; a list under ``images``), so that is what is served at both
+places, read from the image API's database with its visibility rules.
+Nova's own image proxy (``{"image": {...}}``, gone in 2.36) is not
+implemented.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from oslo_utils import uuidutils
-
 from minova import exception
+from minova.api.image import common as image_common
 from minova.api.openstack import wsgi_util
+from minova.db import images as db_images
 
-# The catalog lives in configuration; it has no creation time of its own.
-_EPOCH = "1970-01-01T00:00:00Z"
-
-
-def catalog(conf: Any) -> dict[str, str]:
-    """``{uuid: name}`` of the configured images that have a valid id."""
-    return {ident.strip(): name.strip()
-            for name, ident in (conf.image.images or {}).items()
-            if uuidutils.is_uuid_like(ident.strip())}
+_FILTERS = ("name", "id", "status")
 
 
-def find(conf: Any, ref: str) -> tuple[str, str]:
-    """``(id, name)`` of the image ``ref`` names (an id or a link to one);
-    ``ImageNotFound`` otherwise."""
+def find(req: wsgi_util.APIRequest, ref: str) -> dict:
+    """The image ``ref`` names (an id or a link to one) if the caller
+    sees it; ``ImageNotFound`` otherwise."""
     ident = ref.rstrip("/").rsplit("/", 1)[-1]
-    images = catalog(conf)
-    if ident not in images:
-        raise exception.ImageNotFound(image_id=ref)
-    return ident, images[ident]
-
-
-def _view(ident: str, name: str) -> dict:
-    return {
-        "id": ident, "name": name, "status": "active",
-        "visibility": "public", "protected": False, "os_hidden": False,
-        "tags": [], "container_format": "bare", "disk_format": "raw",
-        "min_disk": 0, "min_ram": 0, "size": None, "virtual_size": None,
-        "checksum": None, "os_hash_algo": None, "os_hash_value": None,
-        "owner": None, "created_at": _EPOCH, "updated_at": _EPOCH,
-        "self": "/v2/images/%s" % ident,
-        "file": "/v2/images/%s/file" % ident,
-        "schema": "/v2/schemas/image",
-    }
+    return db_images.get(req.deps.db, ident, image_common.visible(req))
 
 
 def _values(text: str) -> list[str]:
@@ -62,21 +39,36 @@ def _values(text: str) -> list[str]:
 
 
 def index(req: wsgi_util.APIRequest) -> Any:
-    """The catalog; ``name``, ``id`` and ``status`` filter it."""
+    """The images the caller sees; ``name``, ``id`` and ``status`` filter
+    them."""
     req.deps.policy.authorize(req.context, "os_compute_api:images")
-    images = [_view(ident, name)
-              for ident, name in sorted(catalog(req.deps.conf).items(),
-                                        key=lambda item: item[1])]
-    for key in ("name", "id", "status"):
-        if key in req.GET:
-            wanted = _values(req.GET[key])
-            images = [image for image in images if image[key] in wanted]
-    return wsgi_util.json_response({"images": images,
-                                    "first": "/v2/images",
-                                    "schema": "/v2/schemas/images"})
+    filters = {key: _values(req.GET[key]) for key in _FILTERS
+               if key in req.GET}
+    images = db_images.get_all(req.deps.db, image_common.visible(req),
+                               filters=filters, sort_keys=["name"],
+                               sort_dirs=["asc"])
+    return wsgi_util.json_response({
+        "images": [image_common.view(image) for image in images],
+        "first": "/v2/images", "schema": "/v2/schemas/images"})
 
 
 def show(req: wsgi_util.APIRequest, image_id: str) -> Any:
     req.deps.policy.authorize(req.context, "os_compute_api:images")
-    ident, name = find(req.deps.conf, image_id)
-    return wsgi_util.json_response(_view(ident, name))
+    return wsgi_util.json_response(image_common.view(find(req, image_id)))
+
+
+def check_boot(image: dict, flavor: Any) -> None:
+    """Nova's checks of an image against the flavor of a boot."""
+    if image["status"] != "active":
+        raise exception.ImageNotActive(image_id=image["id"])
+    if flavor.memory_mb < image["min_ram"]:
+        raise exception.FlavorMemoryTooSmall()
+    root_bytes = flavor.root_gb * 1024 ** 3
+    if flavor.root_gb:
+        # Nova skips the disk checks for a flavor with a 0 GB root disk
+        # (the disk is then sized to the image).
+        if image["size"] and image["size"] > root_bytes:
+            raise exception.FlavorDiskSmallerThanImage(
+                flavor_size=root_bytes, image_size=image["size"])
+        if flavor.root_gb < image["min_disk"]:
+            raise exception.FlavorDiskTooSmall()

@@ -67,7 +67,8 @@ def _unlock(req: wsgi_util.APIRequest, instance: Any, body: dict) -> None:
 
 def _rebuild(req: wsgi_util.APIRequest, instance: Any, body: dict) -> Any:
     args = body["rebuild"]
-    image_ref = servers.image_for_boot(req, args["imageRef"])
+    image_ref = servers.image_for_boot(req, args["imageRef"],
+                                       instance.flavor)
     req.deps.compute_api.rebuild(
         req.context, instance, image_ref, name=args.get("name"),
         metadata=args.get("metadata"),

@@ -281,11 +281,14 @@ def flavor_for_boot(req: wsgi_util.APIRequest, ref: Any) -> Any:
         raise exception.FlavorNotFoundForBoot(flavor_id=ref) from exc
 
 
-def image_for_boot(req: wsgi_util.APIRequest, ref: Any) -> str:
+def image_for_boot(req: wsgi_util.APIRequest, ref: Any,
+                   flavor: Any) -> str:
     try:
-        return images.find(req.deps.conf, str(ref))[0]
+        image = images.find(req, str(ref))
     except exception.ImageNotFound as exc:
         raise exception.ImageNotFoundForBoot(image_id=ref) from exc
+    images.check_boot(image, flavor)
+    return image["id"]
 
 
 def _count(body: dict, name: str, default: int) -> int:
@@ -323,7 +326,7 @@ def _create(req: wsgi_util.APIRequest, body: dict,
             field="server/min_count", reason="min_count must be <= "
                                              "max_count")
     flavor = flavor_for_boot(req, body["flavorRef"])
-    image_id = image_for_boot(req, body["imageRef"])
+    image_id = image_for_boot(req, body["imageRef"], flavor)
     if body.get("key_name") is not None:
         keypairs.get_for_boot(context, body["key_name"])
     if body.get("availability_zone") is not None:

@@ -1,0 +1,1 @@
+"""The image API: a Glance v2 subset (docs/api.md)."""

@@ -1,0 +1,144 @@
+"""Queries on the images and image_tags tables. Images are returned as
+plain dicts (the columns and ``tags``), what the image views and the
+compute API's boot checks read."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from oslo_utils import timeutils
+
+from minova import exception
+from minova.db import api as db_api
+from minova.db import common
+from minova.db import models
+
+SORT_KEYS = ("name", "status", "visibility", "owner", "size", "min_disk",
+             "min_ram", "disk_format", "container_format", "created_at",
+             "updated_at", "id")
+_COLUMNS = [column.key for column in models.Image.__table__.columns]
+
+
+def _as_dict(row: models.Image, tags: list[str]) -> dict:
+    image = {name: getattr(row, name) for name in _COLUMNS}
+    image["properties"] = dict(image["properties"] or {})
+    image["tags"] = sorted(tags)
+    return image
+
+
+def _tags(session: Any, ids: list[str]) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {ident: [] for ident in ids}
+    if ids:
+        for image_id, value in session.execute(
+                sa.select(models.ImageTag.image_id, models.ImageTag.value)
+                .where(models.ImageTag.image_id.in_(ids))):
+            found[image_id].append(value)
+    return found
+
+
+def visible(project_id: str | None, is_admin: bool) -> Any:
+    """Glance's visibility rule: public and community images, the
+    project's own, and shared ones (members are not implemented, so
+    shared images are seen by their owner only); an admin sees all."""
+    if is_admin:
+        return sa.true()
+    return sa.or_(models.Image.visibility.in_(("public", "community")),
+                  models.Image.owner == project_id)
+
+
+def get(db: db_api.Database, image_id: str,
+        where: Any = None) -> dict:
+    """The image, if ``where`` (e.g. ``visible(...)``) lets the caller see
+    it; ImageNotFound otherwise."""
+    with db.session() as session:
+        row = session.scalar(sa.select(models.Image).where(
+            models.Image.id == image_id,
+            where if where is not None else sa.true()))
+        if row is None:
+            raise exception.ImageNotFound(image_id=image_id)
+        return _as_dict(row, _tags(session, [row.id])[row.id])
+
+
+def get_all(db: db_api.Database, where: Any, *,
+            filters: dict[str, list] | None = None,
+            tags: list[str] | None = None,
+            sort_keys: list[str] | None = None,
+            sort_dirs: list[str] | None = None,
+            limit: int | None = None,
+            marker: str | None = None) -> list[dict]:
+    """Images passing ``where``, each filter (column -> allowed values)
+    and having every tag in ``tags``; keyset-paged after ``marker``."""
+    query = sa.select(models.Image).where(where)
+    for column, values in (filters or {}).items():
+        query = query.where(getattr(models.Image, column).in_(values))
+    for tag in tags or []:
+        query = query.where(sa.exists().where(
+            models.ImageTag.image_id == models.Image.id,
+            models.ImageTag.value == tag))
+    with db.session() as session:
+        marker_row = None
+        if marker is not None:
+            marker_row = session.scalar(sa.select(models.Image).where(
+                models.Image.id == marker, where))
+            if marker_row is None:
+                raise exception.InvalidMarker(marker=marker)
+        query = common.paginate(query, models.Image,
+                                sort_keys=sort_keys or ["created_at"],
+                                sort_dirs=sort_dirs or ["desc"],
+                                limit=limit, marker_row=marker_row)
+        rows = list(session.scalars(query))
+        tags_by_id = _tags(session, [row.id for row in rows])
+        return [_as_dict(row, tags_by_id[row.id]) for row in rows]
+
+
+def create(db: db_api.Database, values: dict,
+           tags: list[str] | None = None) -> dict:
+    with db.session() as session:
+        if session.get(models.Image, values["id"]) is not None:
+            raise exception.ImageExists(image_id=values["id"])
+        row = models.Image(**values)
+        session.add(row)
+        for tag in set(tags or []):
+            session.add(models.ImageTag(image_id=values["id"], value=tag))
+        session.flush()
+        return _as_dict(row, list(set(tags or [])))
+
+
+def update(db: db_api.Database, image_id: str, values: dict,
+           tags: list[str] | None = None,
+           expected_status: str | None = None) -> dict:
+    """Change the image's columns (and replace its tags when ``tags`` is
+    not None). With ``expected_status``, only while the image still has
+    that status (a compare-and-swap: ImageStatusConflict otherwise)."""
+    with db.session() as session:
+        criteria = [models.Image.id == image_id]
+        if expected_status is not None:
+            criteria.append(models.Image.status == expected_status)
+        if values:
+            changed = session.execute(
+                sa.update(models.Image).where(*criteria).values(
+                    updated_at=timeutils.utcnow(), **values)).rowcount
+        else:
+            changed = session.scalar(sa.select(sa.func.count()).select_from(
+                models.Image).where(*criteria))
+        if not changed:
+            if session.get(models.Image, image_id) is None:
+                raise exception.ImageNotFound(image_id=image_id)
+            raise exception.ImageStatusConflict(image_id=image_id,
+                                                status=expected_status)
+        if tags is not None:
+            session.execute(sa.delete(models.ImageTag).where(
+                models.ImageTag.image_id == image_id))
+            for tag in set(tags):
+                session.add(models.ImageTag(image_id=image_id, value=tag))
+    return get(db, image_id)
+
+
+def delete(db: db_api.Database, image_id: str) -> None:
+    with db.session() as session:
+        session.execute(sa.delete(models.ImageTag).where(
+            models.ImageTag.image_id == image_id))
+        if not session.execute(sa.delete(models.Image).where(
+                models.Image.id == image_id)).rowcount:
+            raise exception.ImageNotFound(image_id=image_id)
