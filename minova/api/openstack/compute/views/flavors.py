@@ -15,8 +15,7 @@ NO_RXTX = "2.102"
 
 
 def extra_specs(flavor: Any) -> dict:
-    """The flavor's extra specs (2.61), when the flavor object was read
-    with them."""
+    """The extra specs of a flavor object, when it was read with them."""
     if flavor.obj_attr_is_set("extra_specs"):
         return dict(flavor.extra_specs)
     return {}
@@ -46,8 +45,6 @@ def detail(req: wsgi_util.APIRequest, flavor: Any) -> dict:
     if not version.matches(NO_RXTX):
         view["OS-FLV-DISABLED:disabled"] = flavor.disabled
         view["rxtx_factor"] = flavor.rxtx_factor
-    if version.matches(EXTRA_SPECS):
-        view["extra_specs"] = extra_specs(flavor)
     return view
 
 
@@ -55,7 +52,7 @@ def with_extra_specs(req: wsgi_util.APIRequest, view: dict,
                      extra_specs: dict | None) -> dict:
     """2.61: a flavor shows its extra specs to those who may read them
     (``os_compute_api:os-flavor-extra-specs:index``)."""
-    if req.api_version.matches("2.61") and _may_read_specs(req):
+    if req.api_version.matches(EXTRA_SPECS) and _may_read_specs(req):
         view["extra_specs"] = dict(extra_specs or {})
     return view
 
