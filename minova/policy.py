@@ -16,6 +16,7 @@ from oslo_policy import policy as oslo_policy
 
 from minova import exception
 from minova.identity import policies as identity_policies
+from minova.network import policies as network_policies
 
 # Nova's current defaults (project scope): a reader of the project may
 # look, a member may change, an admin may do anything anywhere.
@@ -153,7 +154,7 @@ _RESOURCE_RULES = [
 
 RULE_LISTS: list[list[oslo_policy.RuleDefault]] = [
     _BASE_RULES, _API_RULES, _SERVER_RULES, _RESOURCE_RULES,
-    identity_policies.RULES]
+    identity_policies.RULES, network_policies.RULES]
 
 
 def list_rules() -> list[oslo_policy.RuleDefault]:

@@ -39,6 +39,9 @@ EMBEDDED_DEFAULTS = {
     # otherwise it is served under /identity on the compute API's port.
     "identity_listen": "127.0.0.1",
     "identity_workers": 1,
+    # Likewise 'network' (9696), else /networking.
+    "network_listen": "127.0.0.1",
+    "network_workers": 1,
 }
 
 

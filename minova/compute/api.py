@@ -27,6 +27,7 @@ from minova.compute import task_states
 from minova.compute import vm_states
 from minova.conductor import rpcapi as conductor_rpcapi
 from minova.db import api as db_api
+from minova.network import instances as network_instances
 from minova.objects import instance as instance_obj
 from minova.objects import service as service_obj
 
@@ -91,11 +92,20 @@ class API:
         more items than the quota allows.
 
         ``networks`` is Nova's request: "none", "auto" (the default) or a
-        list; with "none" an instance gets no fixed IP.
+        list; each instance gets a port of the network component per
+        NIC asked for (``network_info``) before the build is sent; a
+        network that does not exist is a 400, an exhausted pool a 409,
+        and then nothing is left behind.
         """
         self._check_create(flavor, name, min_count, max_count)
         zone = availability_zone or self.conf.compute.default_schedule_zone
         db = db_api.from_context(context)
+        nics = network_instances.resolve(self.conf, db, context,
+                                         self._networks(networks))
+        if max_count > 1 and any(nic.port_id for nic in nics):
+            raise exception.ValidationError(
+                field="networks", reason="a port can be given to one "
+                                         "server only (max_count 1)")
         limits = quota.project_limits(self.conf, db, context.project_id)
         quota.check_metadata(limits, metadata)
         instances: list = []
@@ -111,6 +121,7 @@ class API:
                                       values_for)
         for instance, row in zip(instances, rows, strict=True):
             instance.created_as(row)
+        self._plug(db, instances, nics, zone)
         request_spec = {
             "instance_uuids": [inst.uuid for inst in instances],
             "num_instances": len(instances),
@@ -130,6 +141,8 @@ class API:
             # The request fails (503) and its caller never learns these
             # ids, so they must not linger in BUILD: nothing was created.
             for instance in instances:
+                network_instances.deallocate(db, instance.uuid,
+                                             instance.network_info)
                 instance.destroy()
             LOG.warning("Could not send the build of %s to the conductor; "
                         "deleted them again. Check minova-conductor and "
@@ -139,6 +152,23 @@ class API:
         LOG.debug("Asked the conductor to build %d instance(s): %s",
                   len(instances), request_spec["instance_uuids"])
         return instances
+
+    @staticmethod
+    def _plug(db: Any, instances: list, nics: list, zone: str | None) -> None:
+        """Each instance's ports, saved as its ``network_info`` (which
+        also keeps the metadata API's fixed-IP index). On failure the
+        instances and their ports are gone and the error is the
+        caller's."""
+        try:
+            for instance in instances:
+                instance.network_info = network_instances.allocate(
+                    db, instance, nics, zone)
+                instance.save()
+        except Exception:
+            for instance in instances:
+                network_instances.deallocate(db, instance.uuid, [])
+                instance.destroy()
+            raise
 
     def _new_instance(self, context: Any, flavor: Any, image_ref: str,
                       name: str, index: int, count: int, zone: str | None,
@@ -232,7 +262,11 @@ class API:
         Deleting is allowed in any state, as in Nova; an instance that was
         never scheduled, or whose compute is down, is deleted in the
         database directly (its compute cleans up when it comes back).
+        Its ports go at once: the network component owns them, not the
+        host.
         """
+        network_instances.deallocate(db_api.from_context(context),
+                                     instance.uuid, instance.network_info)
         if instance.host and self._host_is_up(context, instance.host):
             instance.task_state = task_states.DELETING
             instance.save()

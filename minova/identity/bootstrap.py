@@ -28,6 +28,7 @@ from minova.db import identity_state
 from minova.identity import catalog
 from minova.identity import fernet
 from minova.identity import passwords
+from minova.network import setup as network_setup
 
 LOG = logging.getLogger(__name__)
 
@@ -50,7 +51,8 @@ class Result:
 # ``result.created``. Another API part registers its own here (the
 # network API: the private and public networks), as it adds its catalog
 # entry to ``catalog.APIS``.
-STEPS: list[Callable[[cfg.ConfigOpts, db_api.Database, Result], None]] = []
+STEPS: list[Callable[[cfg.ConfigOpts, db_api.Database, Result], None]] = [
+    network_setup.bootstrap_step]
 
 
 def new_id() -> str:

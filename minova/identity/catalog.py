@@ -44,6 +44,9 @@ APIS: list[CatalogAPI] = [
     # images up by name. The image API replaces this entry with its own.
     CatalogAPI("image", "glance", "osapi_compute", "/compute/v2.1",
                "/compute/v2.1"),
+    # The network API (a Neutron v2.0 subset); at the root of its own port,
+    # as Neutron's endpoint is.
+    CatalogAPI("network", "neutron", "network", "/networking"),
 ]
 
 

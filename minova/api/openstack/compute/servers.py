@@ -162,6 +162,8 @@ def _list(req: wsgi_util.APIRequest, detail: bool) -> Any:
             sort_keys=sort_keys, sort_dirs=sort_dirs,
             expected_attrs=["fault"] if detail else None)
     viewer = views.Viewer(req)
+    if detail:
+        viewer.prefetch(list(instances))
     show = viewer.detail if detail else viewer.basic
     items = [show(instance) for instance in instances]
     body: dict = {"servers": items}

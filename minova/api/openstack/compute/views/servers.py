@@ -8,6 +8,7 @@ from typing import Any
 from minova.api.openstack import common
 from minova.api.openstack import wsgi_util
 from minova.api.openstack.compute.views import flavors as flavor_views
+from minova.network import instances as network_instances
 from minova.objects import service as service_obj
 
 COMPUTE_BINARY = "minova-compute"
@@ -31,6 +32,21 @@ class Viewer:
                 policy, context, "os_compute_api:servers:show:host_status",
                 target))
         self._services: dict[str, Any] | None = None
+        self._floating: dict[str, list] | None = None
+
+    def prefetch(self, instances: list) -> None:
+        """Read the floating IPs of a list's servers in one query."""
+        self._floating = network_instances.floating(
+            self.req.deps.db, [inst for inst in instances
+                               if inst.network_info])
+
+    def _addresses(self, instance: Any) -> dict:
+        if not instance.network_info:
+            return {}
+        if self._floating is None:
+            self.prefetch([instance])
+        return addresses(list(instance.network_info)
+                         + self._floating.get(instance.uuid, []))
 
     def basic(self, instance: Any) -> dict:
         return {"id": instance.uuid, "name": instance.display_name,
@@ -47,6 +63,7 @@ class Viewer:
                                           instance.task_state)
         view = self.basic(instance)
         view.update(_core(self.req, instance, status))
+        view["addresses"] = self._addresses(instance)
         view.update(_extended_states(instance))
         if not _no_network(instance):
             view["security_groups"] = [{"name": "default"}]
@@ -102,7 +119,6 @@ def _core(req: wsgi_util.APIRequest, instance: Any, status: str) -> dict:
         "created": common.isotime(instance.created_at),
         "updated": common.isotime(instance.updated_at
                                   or instance.created_at),
-        "addresses": addresses(instance.network_info),
         "accessIPv4": "",
         "accessIPv6": "",
         "OS-DCF:diskConfig": "MANUAL",
@@ -187,7 +203,9 @@ def _fault(req: wsgi_util.APIRequest, instance: Any) -> dict | None:
 
 
 def addresses(network_info: list | None) -> dict:
-    """``{network: [{version, addr, OS-EXT-IPS:type, ...:mac_addr}]}``."""
+    """``{network: [{version, addr, OS-EXT-IPS:type, ...:mac_addr}]}``:
+    the fixed addresses of the ports (``network_info``), and the
+    floating IPs associated with them, under the port's network."""
     result: dict[str, list] = {}
     for vif in network_info or []:
         address = vif.get("address") or vif.get("addr")
