@@ -8,8 +8,10 @@ import pytest
 import requests
 
 from minova.db import flavors as db_flavors
+from tests.fixtures import start_api
 from tests.functional.test_api_servers import IMAGE
 from tests.identity_fixtures import identity_cloud  # noqa: F401
+from tests.identity_fixtures import start_identity_cloud
 from tests.utils import wait_for
 
 
@@ -341,3 +343,23 @@ def test_boot_networks_auto_none_and_unknown(cloud):
     assert _server(cloud, demo, none, "ACTIVE")["addresses"] == {}
     assert ok(net(cloud, "GET", "/v2.0/ports?device_id=" + none,
                   demo))["ports"] == []
+
+
+def test_network_api_on_its_own_port(conf, transport, db, conductor,
+                                     launched):
+    conf.set_override("enabled_apis", ["osapi_compute", "network"])
+    conf.set_override("network_listen", "127.0.0.1")
+    conf.set_override("network_listen_port", 0)
+    own = start_api(conf, transport, db, launched, name="network")
+    cloud = start_identity_cloud(conf, transport, db, launched)
+    token = cloud.demo()
+    url = "http://127.0.0.1:%d" % own.port
+    versions = requests.get(url + "/", timeout=10).json()["versions"]
+    assert versions[0]["links"][0]["href"] == url + "/v2.0/"
+    listed = requests.get(url + "/v2.0/networks?name=private", timeout=10,
+                          headers={"X-Auth-Token": token})
+    assert listed.status_code == 200, listed.text
+    assert [n["name"] for n in listed.json()["networks"]] == ["private"]
+    missing = requests.get(url + "/v2.0/nonesuch", timeout=10,
+                           headers={"X-Auth-Token": token})
+    assert missing.json()["NeutronError"]["type"] == "NotFound"
