@@ -166,7 +166,11 @@ class API:
                 instance.save()
         except Exception:
             for instance in instances:
-                network_instances.deallocate(db, instance.uuid, [])
+                # Ports it was given are unbound, not deleted.
+                network_instances.deallocate(
+                    db, instance.uuid,
+                    instance.network_info
+                    if instance.obj_attr_is_set("network_info") else [])
                 instance.destroy()
             raise
 

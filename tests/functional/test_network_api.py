@@ -363,3 +363,38 @@ def test_network_api_on_its_own_port(conf, transport, db, conductor,
     missing = requests.get(url + "/v2.0/nonesuch", timeout=10,
                            headers={"X-Auth-Token": token})
     assert missing.json()["NeutronError"]["type"] == "NotFound"
+
+
+def test_boot_with_a_port_and_on_an_exhausted_network(cloud):
+    demo = cloud.demo()
+    network = ok(net(cloud, "POST", "/v2.0/networks", demo, json={
+        "network": {"name": "tiny"}}), 201)["network"]
+    ok(net(cloud, "POST", "/v2.0/subnets", demo, json={"subnet": {
+        "network_id": network["id"], "cidr": "192.168.7.0/29"}}), 201)
+    port = ok(net(cloud, "POST", "/v2.0/ports", demo, json={"port": {
+        "network_id": network["id"]}}), 201)["port"]
+    response = _boot(cloud, demo, [{"port": port["id"]}])
+    assert response.status_code == 202, response.text
+    server_id = response.json()["server"]["id"]
+    server = _server(cloud, demo, server_id, "ACTIVE")
+    assert [a["addr"] for a in server["addresses"]["tiny"]] == [
+        port["fixed_ips"][0]["ip_address"]]
+    bound = ok(net(cloud, "GET", "/v2.0/ports/" + port["id"], demo))["port"]
+    assert bound["device_id"] == server_id
+    # A bound port cannot go to a second server.
+    assert _boot(cloud, demo, [{"port": port["id"]}]).status_code == 409
+    for _ in range(4):
+        ok(net(cloud, "POST", "/v2.0/ports", demo, json={"port": {
+            "network_id": network["id"]}}), 201)
+    response = _boot(cloud, demo, [{"uuid": network["id"]}])
+    assert response.status_code == 409, response.text
+    servers = cloud.compute("GET", "/servers", demo).json()["servers"]
+    assert [s["id"] for s in servers] == [server_id]
+    assert len(ok(net(cloud, "GET", "/v2.0/ports?network_id="
+                      + network["id"], demo))["ports"]) == 5
+    # The server's delete unbinds the port it was given, as Nova.
+    assert cloud.compute("DELETE", "/servers/" + server_id,
+                         demo).status_code == 204
+    _server(cloud, demo, server_id)
+    kept = ok(net(cloud, "GET", "/v2.0/ports/" + port["id"], demo))["port"]
+    assert (kept["device_id"], kept["device_owner"]) == ("", "")
