@@ -8,6 +8,8 @@ import pytest
 import requests
 
 from minova.db import flavors as db_flavors
+from minova.db import network as db_network
+from minova.identity import bootstrap
 from tests.fixtures import start_api
 from tests.functional.test_api_servers import IMAGE
 from tests.identity_fixtures import identity_cloud  # noqa: F401
@@ -398,3 +400,14 @@ def test_boot_with_a_port_and_on_an_exhausted_network(cloud):
     _server(cloud, demo, server_id)
     kept = ok(net(cloud, "GET", "/v2.0/ports/" + port["id"], demo))["port"]
     assert (kept["device_id"], kept["device_owner"]) == ("", "")
+
+
+def test_bootstrap_networks_are_made_once(conf, db):
+    first = bootstrap.bootstrap(conf, db, "a", "d")
+    assert {"network private (10.0.0.0/24)",
+            "network public (172.24.4.0/24)"} <= set(first.created)
+    again = bootstrap.bootstrap(conf, db, None, None)
+    assert not [made for made in again.created
+                if made.startswith("network")]
+    assert sorted(n.name for n in db_network.find(db, "network", {})) == [
+        "private", "public"]
