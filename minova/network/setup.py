@@ -6,12 +6,15 @@ by the first boot that asks for ``auto`` on a cloud without it."""
 from __future__ import annotations
 
 import logging
+import uuid
 from typing import Any
 
 from oslo_config import cfg
+from sqlalchemy import exc as sa_exc
 
 from minova.db import api as db_api
 from minova.db import identity as db_identity
+from minova.db import models
 from minova.db import network as db_network
 from minova.network import core
 
@@ -27,15 +30,31 @@ def _owner(conf: cfg.ConfigOpts, db: db_api.Database) -> str:
 
 def _ensure(conf: cfg.ConfigOpts, db: db_api.Database, name: str,
             cidr: str, external: bool) -> tuple[Any, bool]:
+    """The network of that name, or a new one with its subnet. The new
+    one's id is derived from its name, so that two processes making it
+    at once (first boots on 'auto') make one: the second insert fails on
+    the primary key and reads the first's."""
     found = db_network.find(db, "network", {"name": [name]})
     if found:
         return found[0], False
     owner = _owner(conf, db)
-    network = core.create_network(db, owner, {
-        "name": name, "shared": not external, "router_external": external})
-    core.create_subnet(db, owner, {
-        "network_id": network.id, "cidr": cidr,
-        "name": "%s-subnet" % name, "enable_dhcp": not external})
+    network = models.Network(
+        id=str(uuid.uuid5(uuid.NAMESPACE_URL, "minova-network/" + name)),
+        project_id=owner, name=name, description="", status="ACTIVE",
+        admin_state_up=True, shared=not external,
+        router_external=external, mtu=1500)
+    subnet = models.Subnet(project_id=owner, **core.subnet_values(
+        network, {"cidr": cidr, "name": "%s-subnet" % name,
+                  "enable_dhcp": not external}))
+    try:
+        with db.session() as session:
+            session.add(network)
+            session.flush()
+            session.add(subnet)
+    except sa_exc.IntegrityError:
+        return db_network.find(db, "network", {"name": [name]})[0], False
+    LOG.info("Network %s (%s) created with subnet %s", name, network.id,
+             cidr)
     return network, True
 
 

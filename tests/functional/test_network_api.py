@@ -10,6 +10,7 @@ import requests
 from minova.db import flavors as db_flavors
 from minova.db import network as db_network
 from minova.identity import bootstrap
+from minova.network import setup
 from tests.fixtures import start_api
 from tests.functional.test_api_servers import IMAGE
 from tests.identity_fixtures import identity_cloud  # noqa: F401
@@ -411,3 +412,21 @@ def test_bootstrap_networks_are_made_once(conf, db):
                 if made.startswith("network")]
     assert sorted(n.name for n in db_network.find(db, "network", {})) == [
         "private", "public"]
+
+
+def test_two_processes_making_private_at_once_make_one(conf, db,
+                                                       monkeypatch):
+    made = setup.ensure_private(conf, db)
+    real_find = db_network.find
+    calls = []
+
+    def find_late(db_, kind, filters, **kwargs):
+        # The other process's insert is not visible yet at the first look.
+        calls.append(kind)
+        return [] if len(calls) == 1 else real_find(db_, kind, filters,
+                                                    **kwargs)
+    monkeypatch.setattr(db_network, "find", find_late)
+    assert setup.ensure_private(conf, db).id == made.id
+    monkeypatch.undo()
+    assert [n.id for n in db_network.find(db, "network",
+                                          {"name": ["private"]})] == [made.id]
