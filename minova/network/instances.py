@@ -14,6 +14,7 @@ from minova import exception
 from minova.db import api as db_api
 from minova.db import network as db_network
 from minova.network import core
+from minova.network import security_groups
 from minova.network import setup
 
 LOG = logging.getLogger(__name__)
@@ -87,6 +88,9 @@ def allocate(db: db_api.Database, instance: Any, requests: list[Request],
     made: list[str] = []
     bound: list[str] = []
     owner = "compute:%s" % (zone or "nova")
+    if requests:
+        # The group the server's ports are in, as Neutron's are.
+        security_groups.ensure_default(db, instance.project_id)
     try:
         for request in requests:
             if request.port_id:

@@ -284,6 +284,9 @@ def test_server_ports_floating_ips_and_delete(cloud):
     [port] = ok(net(cloud, "GET", "/v2.0/ports?device_id=" + server_id,
                     demo))["ports"]
     assert port["device_owner"] == "compute:nova"
+    [group] = ok(net(cloud, "GET", "/v2.0/security-groups?name=default",
+                     demo))["security_groups"]
+    assert port["security_groups"] == [group["id"]]
     assert port["network_id"] == private["id"]
     [fixed] = server["addresses"]["private"]
     assert fixed == {"version": 4, "OS-EXT-IPS:type": "fixed",
