@@ -49,8 +49,10 @@ def _context(environ: dict, user_id: str, project_id: str | None,
         db=deps.db if deps else None, **extra)
 
 
-def _unauthorized(message: str) -> Any:
-    return faults.fault_response(401, message)
+def _unauthorized(message: str, environ: dict) -> Any:
+    """A 401 in the format of the API being called (the fault wrapper
+    above this filter names it in the environ)."""
+    return faults.api_format(environ)(401, message)
 
 
 # The user_id and project_id columns hold 255 characters (Keystone's ids
@@ -94,10 +96,10 @@ class NoAuthMiddleware(wsgi.Middleware):
                 return self.application(environ, start_response)
             return _unauthorized(
                 "Authentication required: send X-Auth-Token "
-                "'user:project' (noauth2).")(environ, start_response)
+                "'user:project' (noauth2).", environ)(environ, start_response)
         context = noauth2_context(environ, token)
         if context is None:
-            return _unauthorized(_UNSTORABLE)(environ, start_response)
+            return _unauthorized(_UNSTORABLE, environ)(environ, start_response)
         environ["minova.context"] = context
         return self.application(environ, start_response)
 
@@ -128,26 +130,27 @@ class MinovaAuthMiddleware(wsgi.Middleware):
                 return self.application(environ, start_response)
             return _unauthorized(
                 "Authentication required: send X-Auth-Token with a token "
-                "from the identity API.")(environ, start_response)
+                "from the identity API.", environ)(environ, start_response)
         # A Fernet token is URL-safe base64: it never has a colon.
         if self.noauth2 and ":" in sealed:
             context = noauth2_context(environ, sealed)
             if context is None:
-                return _unauthorized(_UNSTORABLE)(environ, start_response)
+                return _unauthorized(_UNSTORABLE, environ)(
+                    environ, start_response)
             environ["minova.context"] = context
             return self.application(environ, start_response)
         try:
             token = self.identity.validate(sealed)
         except exception.Unauthorized as exc:
-            return _unauthorized(exc.format_message())(environ,
+            return _unauthorized(exc.format_message(), environ)(environ,
                                                        start_response)
         except exception.IdentityKeysMissing as exc:
             LOG.warning("Cannot validate tokens: %s", exc.format_message())
-            return faults.fault_response(503, exc.format_message())(
+            return faults.api_format(environ)(503, exc.format_message())(
                 environ, start_response)
         if not token.project_id:
             return _unauthorized(
-                "The compute API needs a project-scoped token.")(
+                "The compute API needs a project-scoped token.", environ)(
                     environ, start_response)
         environ["minova.context"] = _context(
             environ, token.user_id, token.project_id, sorted(token.roles),
@@ -163,7 +166,7 @@ class KeystoneContext(wsgi.Middleware):
             if _discovery(environ):
                 return self.application(environ, start_response)
             return _unauthorized(
-                "The request you have made requires authentication.")(
+                "The request you have made requires authentication.", environ)(
                     environ, start_response)
         roles = [role.strip() for role in
                  environ.get("HTTP_X_ROLES", "").split(",") if role.strip()]

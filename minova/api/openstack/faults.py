@@ -99,6 +99,15 @@ FORMATS: dict[str, FaultFormat] = {
 }
 
 
+ENVIRON_KEY = "minova.fault_format"
+
+
+def api_format(environ: dict) -> FaultFormat:
+    """The fault format of the API serving this request, for filters
+    shared by APIs (auth): the fault wrapper puts it in the environ."""
+    return environ.get(ENVIRON_KEY, fault_response)
+
+
 def _from_webob(exc: webob.exc.HTTPException,
                 fault: FaultFormat = fault_response) -> webob.Response:
     message = exc.detail or exc.explanation or exc.title
@@ -133,6 +142,7 @@ class FaultWrapper(wsgi.Middleware):
         self.fault = fault
 
     def __call__(self, environ: dict, start_response: Any) -> Any:
+        environ[ENVIRON_KEY] = self.fault
         req = wsgi.Request(environ)
         try:
             status, headers, app_iter = req.call_application(
