@@ -418,3 +418,68 @@ class FlavorDiskSmallerThanImage(Invalid):
     msg_fmt = ("Flavor's disk is too small for requested image. Flavor "
                "disk is %(flavor_size)i bytes, image is %(image_size)i "
                "bytes.")
+
+
+# -- network (Neutron's names: the network API's faults carry them as type)
+
+
+class NetworkNotFound(NotFound):
+    msg_fmt = "Network %(net_id)s could not be found."
+
+
+class SubnetNotFound(NotFound):
+    msg_fmt = "Subnet %(subnet_id)s could not be found."
+
+
+class PortNotFound(NotFound):
+    msg_fmt = "Port %(port_id)s could not be found."
+
+
+class FloatingIPNotFound(NotFound):
+    msg_fmt = "Floating IP %(floatingip_id)s could not be found"
+
+
+class SecurityGroupNotFound(NotFound):
+    msg_fmt = "Security group %(id)s does not exist"
+
+
+class IpAddressGenerationFailure(Conflict):
+    msg_fmt = "No more IP addresses available on network %(net_id)s."
+
+
+class IpAddressAlreadyAllocated(Conflict):
+    msg_fmt = ("IP address %(ip)s already allocated in subnet "
+               "%(subnet_id)s")
+
+
+class InvalidIpForSubnet(Invalid):
+    msg_fmt = "IP address %(ip_address)s is not a valid IP for the subnet."
+
+
+class NetworkInUse(Conflict):
+    msg_fmt = ("Unable to complete operation on network %(net_id)s. There "
+               "are one or more ports still in use on the network.")
+
+
+class ExternalGatewayForFloatingIPNotFound(NotFound):
+    msg_fmt = ("External network %(external_network_id)s is not reachable "
+               "from subnet %(subnet_id)s.")
+
+
+class FloatingIPNetworkNotExternal(Invalid):
+    msg_fmt = ("Network %(net_id)s is not a valid external network: "
+               "floating IPs are created on external networks only")
+
+
+class FloatingIPPortAlreadyAssociated(Conflict):
+    msg_fmt = ("Cannot associate floating IP %(floating_ip_address)s with "
+               "port %(port_id)s: it already has floating IP %(fip_id)s.")
+
+
+class NetworkNotFoundForBoot(Invalid):
+    """Nova's 400 for a boot on a network that does not exist."""
+    msg_fmt = "Network %(network_uuid)s could not be found."
+
+
+class PortNotUsable(Invalid):
+    msg_fmt = "Port %(port_id)s not usable for instance %(instance)s."

@@ -17,6 +17,7 @@ from oslo_policy import policy as oslo_policy
 from minova import exception
 from minova.identity import policies as identity_policies
 from minova.image import policies as image_policies
+from minova.network import policies as network_policies
 
 # Nova's current defaults (project scope): a reader of the project may
 # look, a member may change, an admin may do anything anywhere.
@@ -296,7 +297,8 @@ _MV_RULES = [
 
 RULE_LISTS: list[list[oslo_policy.RuleDefault]] = [
     _BASE_RULES, _API_RULES, _SERVER_RULES, _RESOURCE_RULES, _RES1_RULES,
-    _RES2_RULES, _MV_RULES, identity_policies.RULES, image_policies.RULES]
+    _RES2_RULES, _MV_RULES, identity_policies.RULES, image_policies.RULES,
+    network_policies.RULES]
 
 
 def list_rules() -> list[oslo_policy.RuleDefault]:

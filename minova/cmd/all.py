@@ -44,6 +44,9 @@ EMBEDDED_DEFAULTS = {
     # The same for the image API ('image' in enabled_apis, port 9292).
     "image_listen": "127.0.0.1",
     "image_workers": 1,
+    # Likewise 'network' (9696), else /networking.
+    "network_listen": "127.0.0.1",
+    "network_workers": 1,
 }
 
 

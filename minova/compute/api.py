@@ -38,6 +38,7 @@ from minova.compute.checks import record as _record
 from minova.conductor import rpcapi as conductor_rpcapi
 from minova.db import api as db_api
 from minova.db import server_groups as db_groups
+from minova.network import instances as network_instances
 from minova.objects import instance as instance_obj
 from minova.objects import instance_action as action_obj
 from minova.objects import service as service_obj
@@ -93,7 +94,10 @@ class API(resize_api.ResizeAPIMixin):
         more items than the quota allows.
 
         ``networks`` is Nova's request: "none", "auto" (the default) or a
-        list; with "none" an instance gets no fixed IP. ``tags`` (2.52)
+        list; each instance gets a port of the network component per
+        NIC asked for (``network_info``) before the build is sent; a
+        network that does not exist is a 400, an exhausted pool a 409,
+        and then nothing is left behind. ``tags`` (2.52)
         are written before the build is asked for. ``hostname`` (2.90)
         replaces the one made from the name, for one instance.
 
@@ -104,6 +108,7 @@ class API(resize_api.ResizeAPIMixin):
         self._check_create(flavor, name, min_count, max_count)
         zone = availability_zone or self.conf.compute.default_schedule_zone
         db = db_api.from_context(context)
+        nics = self._nics(context, db, networks, max_count)
         limits = quota.project_limits(self.conf, db, context.project_id)
         quota.check_metadata(limits, metadata)
         group_row = (self._group_for_boot(context, db, limits, group,
@@ -129,6 +134,7 @@ class API(resize_api.ResizeAPIMixin):
             self._join_group(db, limits, group_row, instances)
         for instance in instances:
             _record(context, instance, action_obj.CREATE)
+        self._plug(db, instances, nics, zone)
         request_spec = {
             "instance_uuids": [inst.uuid for inst in instances],
             "num_instances": len(instances),
@@ -152,6 +158,8 @@ class API(resize_api.ResizeAPIMixin):
             # The request fails (503) and its caller never learns these
             # ids, so they must not linger in BUILD: nothing was created.
             for instance in instances:
+                network_instances.deallocate(db, instance.uuid,
+                                             instance.network_info)
                 instance.destroy()
             LOG.warning("Could not send the build of %s to the conductor; "
                         "deleted them again. Check minova-conductor and "
@@ -161,6 +169,18 @@ class API(resize_api.ResizeAPIMixin):
         LOG.debug("Asked the conductor to build %d instance(s): %s",
                   len(instances), request_spec["instance_uuids"])
         return instances
+
+    def _nics(self, context: Any, db: Any, networks: Any,
+              max_count: int) -> list:
+        """The NICs a boot asks for, checked against the network API (a
+        network or port that does not exist is a 400)."""
+        nics = network_instances.resolve(self.conf, db, context,
+                                         self._networks(networks))
+        if max_count > 1 and any(nic.port_id for nic in nics):
+            raise exception.ValidationError(
+                field="networks", reason="a port can be given to one "
+                                         "server only (max_count 1)")
+        return nics
 
     @staticmethod
     def _group_for_boot(context: Any, db: Any, limits: dict, group: str,
@@ -196,6 +216,27 @@ class API(resize_api.ResizeAPIMixin):
                                   [inst.uuid for inst in instances], check)
         except exception.ServerGroupMembersQuotaExceeded:
             for instance in instances:
+                instance.destroy()
+            raise
+
+    @staticmethod
+    def _plug(db: Any, instances: list, nics: list, zone: str | None) -> None:
+        """Each instance's ports, saved as its ``network_info`` (which
+        also keeps the metadata API's fixed-IP index). On failure the
+        instances and their ports are gone and the error is the
+        caller's."""
+        try:
+            for instance in instances:
+                instance.network_info = network_instances.allocate(
+                    db, instance, nics, zone)
+                instance.save()
+        except Exception:
+            for instance in instances:
+                # Ports it was given are unbound, not deleted.
+                network_instances.deallocate(
+                    db, instance.uuid,
+                    instance.network_info
+                    if instance.obj_attr_is_set("network_info") else [])
                 instance.destroy()
             raise
 
@@ -291,12 +332,15 @@ class API(resize_api.ResizeAPIMixin):
         Deleting is allowed in any state, as in Nova; an instance that was
         never scheduled, or whose compute is down, is deleted in the
         database directly (its compute cleans up when it comes back).
-        A locked instance only by an admin (409).
+        A locked instance only by an admin (409). Its ports go at once:
+        the network component owns them, not the host.
         """
         _check_lock(context, instance)
         _record(context, instance, action_obj.DELETE)
         if instance.vm_state == vm_states.RESIZED:
             self._end_resize_for_delete(context, instance)
+        network_instances.deallocate(db_api.from_context(context),
+                                     instance.uuid, instance.network_info)
         if instance.host and self._host_is_up(context, instance.host):
             instance.task_state = task_states.DELETING
             instance.save()

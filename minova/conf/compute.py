@@ -73,10 +73,6 @@ fake_driver_opts = [
     cfg.FloatOpt("spawn_delay", default=0.0, min=0.0,
                  help="Seconds a spawn takes, to imitate a real "
                       "hypervisor."),
-    cfg.StrOpt("fixed_range", default="10.0.0.0/8",
-               help="Private network the fake fixed IPs come from. An "
-                    "instance's address is derived from its database id, "
-                    "so hosts never hand out the same address."),
 ]
 
 

@@ -29,6 +29,7 @@ from minova.identity import catalog
 from minova.identity import fernet
 from minova.identity import passwords
 from minova.image import seed as image_seed
+from minova.network import setup as network_setup
 
 LOG = logging.getLogger(__name__)
 
@@ -52,7 +53,7 @@ class Result:
 # API: the images of [image] images; the network API: the private and
 # public networks), as it adds its catalog entry to ``catalog.APIS``.
 STEPS: list[Callable[[cfg.ConfigOpts, db_api.Database, Result], None]] = [
-    image_seed.seed]
+    image_seed.seed, network_setup.bootstrap_step]
 
 
 def new_id() -> str:

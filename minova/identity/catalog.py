@@ -39,6 +39,9 @@ APIS: list[CatalogAPI] = [
     CatalogAPI("compute", "nova", "osapi_compute", "/compute/v2.1",
                "/compute/v2.1"),
     CatalogAPI("image", "glance", "image", "/image"),
+    # The network API (a Neutron v2.0 subset); at the root of its own port,
+    # as Neutron's endpoint is.
+    CatalogAPI("network", "neutron", "network", "/networking"),
 ]
 
 

@@ -1,10 +1,9 @@
 """A virt driver whose instances live in memory.
 
 It pretends the host has ``[fake_driver] vcpus/memory_mb/disk_gb`` and
-takes ``[fake_driver] spawn_delay`` seconds to spawn. Each instance gets a
-fixed IP from ``[fake_driver] fixed_range`` (unless it asked for no
-network), derived from its database id so that two hosts never hand out the
-same address and the metadata API can find an instance by its address.
+takes ``[fake_driver] spawn_delay`` seconds to spawn. Its "VIFs" are the
+ports the network component (``minova.network``) made for the instance
+before the build: the driver hands out no addresses of its own.
 
 For testing clients' error handling, an instance booted with the metadata
 key ``fake_spawn_error`` fails to spawn with that message.
@@ -12,7 +11,6 @@ key ``fake_spawn_error`` fails to spawn with that message.
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 from typing import Any
 
@@ -34,7 +32,6 @@ class FakeDriver(driver.ComputeDriver):
     def __init__(self, conf: cfg.ConfigOpts, host: str) -> None:
         super().__init__(conf, host)
         self.instances: dict[str, int] = {}
-        self._network = ipaddress.ip_network(conf.fake_driver.fixed_range)
 
     def get_available_resource(self, nodename: str) -> dict:
         opts = self.conf.fake_driver
@@ -42,11 +39,6 @@ class FakeDriver(driver.ComputeDriver):
                 "local_gb": opts.disk_gb, "hypervisor_type": "fake",
                 "hypervisor_version": 1, "hypervisor_hostname": nodename,
                 "host_ip": self.conf.my_ip}
-
-    def fixed_ip(self, instance: Any) -> str:
-        # Skip the network and broadcast addresses.
-        usable = self._network.num_addresses - 2
-        return str(self._network[instance.id % usable + 1])
 
     def spawn(self, context: Any, instance: Any,
               requested_networks: Any = None) -> list[dict]:
@@ -57,11 +49,7 @@ class FakeDriver(driver.ComputeDriver):
         if self.conf.fake_driver.spawn_delay:
             eventlet.sleep(self.conf.fake_driver.spawn_delay)
         self.instances[instance.uuid] = power_state.RUNNING
-        if requested_networks == "none":
-            return []
-        return [{"address": self.fixed_ip(instance), "label": "private",
-                 "version": "4", "type": "fixed",
-                 "network_id": "fake-private"}]
+        return list(instance.network_info or [])
 
     def destroy(self, context: Any, instance: Any) -> None:
         self.instances.pop(instance.uuid, None)

@@ -19,9 +19,10 @@ from tests.utils import wait_for
 
 @pytest.fixture
 def cloud_on_loopback(conf, request):
-    """The fake driver's fixed IPs on 127.0.0.0/24, so that a test can
-    call from an instance's address (Linux routes all of 127/8 to lo)."""
-    conf.set_override("fixed_range", "127.0.0.0/24", group="fake_driver")
+    """The private network on 127.0.0.0/24 (made by the first boot on
+    'auto'), so that a test can call from an instance's address (Linux
+    routes all of 127/8 to lo)."""
+    conf.set_override("private_cidr", "127.0.0.0/24", group="network")
     return request.getfixturevalue("cloud")
 
 

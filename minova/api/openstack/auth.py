@@ -52,20 +52,10 @@ def _context(environ: dict, user_id: str, project_id: str | None,
         db=deps.db if deps else None, **extra)
 
 
-def _unauthorized(message: str,
-                  fault: faults.FaultFormat = faults.fault_response) -> Any:
-    return fault(401, message)
-
-
-class _Filter(wsgi.Middleware):
-    """An auth filter answering in its API's fault format."""
-
-    def __init__(self, application: Any,
-                 fault: faults.FaultFormat = faults.fault_response) -> None:
-        super().__init__(application)
-        self.fault = fault
-
-
+def _unauthorized(message: str, environ: dict) -> Any:
+    """A 401 in the format of the API being called (the fault wrapper
+    above this filter names it in the environ)."""
+    return faults.api_format(environ)(401, message)
 
 
 def _log_in(environ: dict, start_response: Any) -> Any:
@@ -109,7 +99,7 @@ def noauth2_context(environ: dict,
     return _context(environ, user_id, project_id, roles)
 
 
-class NoAuthMiddleware(_Filter):
+class NoAuthMiddleware(wsgi.Middleware):
     """Trusts ``X-Auth-Token: user:project`` (project defaults to user).
 
     The user named ``admin`` gets the admin role, as in Nova's noauth2.
@@ -131,12 +121,10 @@ class NoAuthMiddleware(_Filter):
                 return _log_in(environ, start_response)
             return _unauthorized(
                 "Authentication required: send X-Auth-Token "
-                "'user:project' (noauth2).", self.fault)(environ,
-                                                         start_response)
+                "'user:project' (noauth2).", environ)(environ, start_response)
         context = noauth2_context(environ, token)
         if context is None:
-            return _unauthorized(_UNSTORABLE, self.fault)(environ,
-                                                          start_response)
+            return _unauthorized(_UNSTORABLE, environ)(environ, start_response)
         environ["minova.context"] = context
         return self.application(environ, start_response)
 
@@ -150,12 +138,11 @@ def _is_loopback(address: str) -> bool:
         return False
 
 
-class MinovaAuthMiddleware(_Filter):
+class MinovaAuthMiddleware(wsgi.Middleware):
     """Validates minova tokens in process; see the module's docstring."""
 
-    def __init__(self, application: Any, deps: api_deps.Deps,
-                 fault: faults.FaultFormat = faults.fault_response) -> None:
-        super().__init__(application, fault)
+    def __init__(self, application: Any, deps: api_deps.Deps) -> None:
+        super().__init__(application)
         self.identity = deps.identity
         conf = deps.conf
         self.noauth2 = conf.api.noauth2_on_loopback and \
@@ -168,28 +155,27 @@ class MinovaAuthMiddleware(_Filter):
                 return self.application(environ, start_response)
             return _unauthorized(
                 "Authentication required: send X-Auth-Token with a token "
-                "from the identity API.", self.fault)(environ,
-                                                      start_response)
+                "from the identity API.", environ)(environ, start_response)
         # A Fernet token is URL-safe base64: it never has a colon.
         if self.noauth2 and ":" in sealed:
             context = noauth2_context(environ, sealed)
             if context is None:
-                return _unauthorized(_UNSTORABLE, self.fault)(environ,
-                                                          start_response)
+                return _unauthorized(_UNSTORABLE, environ)(
+                    environ, start_response)
             environ["minova.context"] = context
             return self.application(environ, start_response)
         try:
             token = self.identity.validate(sealed)
         except exception.Unauthorized as exc:
-            return _unauthorized(exc.format_message(), self.fault)(
-                environ, start_response)
+            return _unauthorized(exc.format_message(), environ)(environ,
+                                                       start_response)
         except exception.IdentityKeysMissing as exc:
             LOG.warning("Cannot validate tokens: %s", exc.format_message())
-            return self.fault(503, exc.format_message())(
+            return faults.api_format(environ)(503, exc.format_message())(
                 environ, start_response)
         if not token.project_id:
             return _unauthorized(
-                "This API needs a project-scoped token.", self.fault)(
+                "This API needs a project-scoped token.", environ)(
                     environ, start_response)
         environ["minova.context"] = _context(
             environ, token.user_id, token.project_id, sorted(token.roles),
@@ -197,7 +183,7 @@ class MinovaAuthMiddleware(_Filter):
         return self.application(environ, start_response)
 
 
-class KeystoneContext(_Filter):
+class KeystoneContext(wsgi.Middleware):
     """A context from the headers keystonemiddleware's auth_token set."""
 
     def __call__(self, environ: dict, start_response: Any) -> Any:
@@ -205,8 +191,8 @@ class KeystoneContext(_Filter):
             if _discovery(environ):
                 return self.application(environ, start_response)
             return _unauthorized(
-                "The request you have made requires authentication.",
-                self.fault)(environ, start_response)
+                "The request you have made requires authentication.", environ)(
+                    environ, start_response)
         roles = [role.strip() for role in
                  environ.get("HTTP_X_ROLES", "").split(",") if role.strip()]
         environ["minova.context"] = _context(
@@ -218,9 +204,7 @@ class KeystoneContext(_Filter):
         return self.application(environ, start_response)
 
 
-def keystone_pipeline(application: Any, deps: api_deps.Deps,
-                      fault: faults.FaultFormat = faults.fault_response
-                      ) -> Any:
+def keystone_pipeline(application: Any, deps: api_deps.Deps) -> Any:
     # Imported here: only deployments with auth_strategy keystone pay
     # for keystonemiddleware's import (keystoneauth, requests, ...).
     from keystonemiddleware import auth_token
@@ -228,36 +212,29 @@ def keystone_pipeline(application: Any, deps: api_deps.Deps,
     # delay_auth_decision: discovery passes without a token; the
     # context filter then refuses whatever auth_token did not confirm.
     return auth_token.AuthProtocol(
-        KeystoneContext(application, fault),
+        KeystoneContext(application),
         {"oslo_config_config": deps.conf, "delay_auth_decision": "true"})
 
 
 class AuthStrategy:
-    """The auth filter of the compute and image APIs: the strategy of
-    ``[api] auth_strategy``, built at the first request; its own 401s in
-    the fault format named by ``format`` in its paste section."""
+    """The compute API's auth filter: the strategy of ``[api]
+    auth_strategy``, built at the first request."""
 
-    def __init__(self, application: Any,
-                 fault: faults.FaultFormat = faults.fault_response) -> None:
+    def __init__(self, application: Any) -> None:
         self.application = application
-        self.fault = fault
         self._chosen: Any = None
 
     @classmethod
     def factory(cls, global_config: dict, **local_config: Any) -> Any:
-        fault = faults.FORMATS[local_config.get("format", "nova")]
-
-        def _factory(app: Any) -> AuthStrategy:
-            return cls(app, fault)
-        return _factory
+        return cls
 
     def _choose(self, deps: api_deps.Deps) -> Any:
         strategy = deps.conf.api.auth_strategy
         if strategy == "noauth2":
-            return NoAuthMiddleware(self.application, self.fault)
+            return NoAuthMiddleware(self.application)
         if strategy == "keystone":
-            return keystone_pipeline(self.application, deps, self.fault)
-        return MinovaAuthMiddleware(self.application, deps, self.fault)
+            return keystone_pipeline(self.application, deps)
+        return MinovaAuthMiddleware(self.application, deps)
 
     def __call__(self, environ: dict, start_response: Any) -> Any:
         chosen = self._chosen

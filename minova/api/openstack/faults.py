@@ -4,10 +4,12 @@ Nova's fault is ``{"<type>": {"code": <status>, "message": "..."}}`` with
 the type named after the status, e.g. ``{"badRequest": {...}}``;
 Keystone's is ``{"error": {"code": 401, "title": "Unauthorized",
 "message": "..."}}``; Glance's WebOb's ``{"code": "404 Not Found",
-"title": "Not Found", "message": "..."}``. ``FORMATS`` names each API's
-format for the fault wrapper (``format = keystone`` in its paste filter
-section) and the router (``APIRouter(table, fault=...)``); an API with
-another format adds its function here.
+"title": "Not Found", "message": "..."}``; Neutron's ``{"NeutronError":
+{"type": ..., "message": ..., "detail": ""}}``. A format takes ``kind``,
+the domain exception's name, which only Neutron's shows. ``FORMATS``
+names each API's format for the fault wrapper (``format = keystone`` in
+its paste filter section) and the router (``APIRouter(table,
+fault=...)``); an API with another format adds its function here.
 """
 
 from __future__ import annotations
@@ -43,8 +45,8 @@ _STATUS_TO_TYPE = {
 }
 
 
-def fault_response(code: int, message: str,
-                   headers: dict | None = None) -> webob.Response:
+def fault_response(code: int, message: str, headers: dict | None = None,
+                   kind: str | None = None) -> webob.Response:
     fault_type = _STATUS_TO_TYPE.get(code, "computeFault")
     body = {fault_type: {"code": code, "message": message}}
     response = webob.Response(status=code, content_type="application/json",
@@ -56,7 +58,8 @@ def fault_response(code: int, message: str,
 
 
 def keystone_fault_response(code: int, message: str,
-                            headers: dict | None = None) -> webob.Response:
+                            headers: dict | None = None,
+                            kind: str | None = None) -> webob.Response:
     try:
         title = http.HTTPStatus(code).phrase
     except ValueError:
@@ -71,7 +74,8 @@ def keystone_fault_response(code: int, message: str,
 
 
 def glance_fault_response(code: int, message: str,
-                          headers: dict | None = None) -> webob.Response:
+                          headers: dict | None = None,
+                          kind: str | None = None) -> webob.Response:
     """Glance's: WebOb's JSON error body, ``{"code": "404 Not Found",
     "title": "Not Found", "message": "..."}``."""
     try:
@@ -88,13 +92,42 @@ def glance_fault_response(code: int, message: str,
     return response
 
 
+def neutron_fault_response(code: int, message: str,
+                           headers: dict | None = None,
+                           kind: str | None = None) -> webob.Response:
+    """Neutron's ``{"NeutronError": {"type", "message", "detail"}}``:
+    ``kind`` is the domain exception's name (``NetworkNotFound``), else
+    webob's for the status (``HTTPNotFound``), as neutron-lib names it."""
+    if kind is None:
+        error = webob.exc.status_map.get(code)
+        kind = error.__name__ if error else "HTTPInternalServerError"
+    body = {"NeutronError": {"type": kind, "message": message,
+                             "detail": ""}}
+    response = webob.Response(status=code, content_type="application/json",
+                              charset="UTF-8")
+    response.body = jsonutils.dump_as_bytes(body)
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
 FaultFormat = Callable[..., webob.Response]
 
 FORMATS: dict[str, FaultFormat] = {
     "nova": fault_response,
     "keystone": keystone_fault_response,
     "glance": glance_fault_response,
+    "neutron": neutron_fault_response,
 }
+
+
+ENVIRON_KEY = "minova.fault_format"
+
+
+def api_format(environ: dict) -> FaultFormat:
+    """The fault format of the API serving this request, for filters
+    shared by APIs (auth): the fault wrapper puts it in the environ."""
+    return environ.get(ENVIRON_KEY, fault_response)
 
 
 def _from_webob(exc: webob.exc.HTTPException,
@@ -131,6 +164,7 @@ class FaultWrapper(wsgi.Middleware):
         self.fault = fault
 
     def __call__(self, environ: dict, start_response: Any) -> Any:
+        environ[ENVIRON_KEY] = self.fault
         req = wsgi.Request(environ)
         try:
             status, headers, app_iter = req.call_application(

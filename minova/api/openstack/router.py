@@ -144,4 +144,5 @@ class APIRouter:
             LOG.warning("%s %s failed: %s", req.method,
                         faults.log_path(req.environ),
                         exc.format_message())
-        return self.fault(exc.code, exc.format_message())
+        return self.fault(exc.code, exc.format_message(),
+                          kind=type(exc).__name__)

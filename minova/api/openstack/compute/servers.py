@@ -235,7 +235,7 @@ def _list(req: wsgi_util.APIRequest, detail: bool) -> Any:
             expected_attrs=["fault"] if detail else None)
     viewer = views.Viewer(req)
     if detail:
-        viewer.load_tags(instances)
+        viewer.prefetch(list(instances))
     show = viewer.detail if detail else viewer.basic
     items = [show(instance) for instance in instances]
     body: dict = {"servers": items}

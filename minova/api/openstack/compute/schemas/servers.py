@@ -1,8 +1,7 @@
 """``POST /servers``, ``PUT /servers/{id}`` and the server actions.
 
 What minova cannot honour is not in the schemas, so asking for it is a 400
-naming the field instead of being silently ignored: specific networks or
-ports (there is no networking service; "auto" and "none" are), adminPass,
+naming the field instead of being silently ignored: adminPass,
 user_data, personality, volumes, security groups, scheduler hints other
 than ``group``, description (2.19) and, before 2.52, tags. The one block
 device accepted is the image as the local root disk, which the
@@ -19,6 +18,20 @@ from minova.api.openstack.compute.schemas import server_groups
 from minova.api.openstack.compute.schemas import types
 
 _REF = {"type": ["string", "integer"], "minLength": 1, "maxLength": 1024}
+
+# One NIC as Nova takes it: a network (with an address), or a port.
+_NETWORK = {
+    "type": "object",
+    "properties": {
+        "uuid": {"type": "string", "minLength": 1, "maxLength": 36},
+        "port": {"type": ["string", "null"], "minLength": 1,
+                 "maxLength": 36},
+        "fixed_ip": {"type": "string", "format": "ip-address",
+                     "minLength": 1, "maxLength": 64},
+        "tag": {"type": "string", "maxLength": 60},
+    },
+    "additionalProperties": False,
+}
 
 # The image copied to a local root disk; nothing else (no volumes).
 _IMAGE_ROOT_DISK = {
@@ -50,7 +63,10 @@ _SERVER = {
         "key_name": {"type": "string", "minLength": 1, "maxLength": 255},
         "min_count": types.integer(1),
         "max_count": types.integer(1),
-        "networks": {"type": "string", "enum": ["auto", "none"]},
+        "networks": {"oneOf": [
+            {"type": "string", "enum": ["auto", "none"]},
+            {"type": "array", "minItems": 1, "maxItems": 16,
+             "items": _NETWORK}]},
         # Only MANUAL: there is no disk to resize the partitions of.
         "OS-DCF:diskConfig": {"type": "string", "enum": ["MANUAL"]},
         "block_device_mapping_v2": _IMAGE_ROOT_DISK,
