@@ -40,7 +40,7 @@ change Nova resources minova does not have).
 * 2.55 - Flavor ``description``; ``PUT /flavors/{id}`` changes it.
 * 2.57 - The injected_file* (personality) quotas and limits leave.
 * 2.58 - Instance actions: ``updated_at``, ``limit``, ``marker``,
-  ``changes-since``.
+  ``changes-since``; unknown parameters of their list are a 400.
 * 2.61 - ``extra_specs`` in flavors.
 * 2.62 - Instance action events: ``hostId``, and ``host`` for admins.
 * 2.63 - ``trusted_image_certificates`` in servers (always null).
@@ -50,8 +50,9 @@ change Nova resources minova does not have).
 * 2.71 - ``server_groups`` in a server (show, update, rebuild).
 * 2.73 - ``lock`` takes a ``locked_reason``, shown in servers; the
   ``locked`` filter.
-* 2.75 - The clean-up: unknown server and flavor list parameters are a
-  400, the update view is the whole server, a flavor's swap is 0 not "",
+* 2.75 - The clean-up: unknown server, flavor, key pair and server group
+  list parameters (and a key pair's) are a 400, the update and rebuild
+  views are the whole server, a flavor's swap is 0 not "",
   hypervisors' ``servers`` always shown when asked for.
 * 2.84 - Instance action events: ``details``, for admins.
 * 2.88 - Hypervisor figures leave detail and show (``uptime`` joins);
@@ -62,7 +63,7 @@ change Nova resources minova does not have).
   and ``.`` in their names.
 * 2.96 - ``pinned_availability_zone`` in servers.
 * 2.98 - A server's ``image`` embeds its ``properties``.
-* 2.100 - ``scheduler_hints`` in servers (always {}).
+* 2.100 - ``scheduler_hints`` in servers (a boot's ``group`` hint).
 * 2.102 - Flavor ``name`` filter; ``rxtx_factor`` and
   ``OS-FLV-DISABLED:disabled`` leave flavors; unknown query parameters
   are a 400 on the routes that call ``common.check_query``.

@@ -57,6 +57,7 @@ def check_for_boot(req: wsgi_util.APIRequest, zone: str) -> None:
 
 
 def index(req: wsgi_util.APIRequest) -> Any:
+    common.check_query(req, set())
     req.deps.policy.authorize(req.context, _RULE % "list")
     available, unavailable = _zones(req)
     info = [{"zoneName": zone, "zoneState": {"available": True},
@@ -69,6 +70,7 @@ def index(req: wsgi_util.APIRequest) -> Any:
 
 
 def detail(req: wsgi_util.APIRequest) -> Any:
+    common.check_query(req, set())
     req.deps.policy.authorize(req.context, _RULE % "detail")
     available, unavailable = _zones(req)
     is_up = req.deps.servicegroup.is_up

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from minova import exception
+from minova.api.openstack import common
 from minova.api.openstack import wsgi_util
 from minova.api.openstack.compute.schemas import flavor_extras as schema
 from minova.objects import flavor as flavor_obj
@@ -26,6 +27,7 @@ def _access_list(req: wsgi_util.APIRequest, flavor: Any) -> Any:
 
 
 def index(req: wsgi_util.APIRequest, flavor_id: str) -> Any:
+    common.check_query(req, set())
     req.deps.policy.authorize(req.context, _RULE)
     flavor = flavor_obj.Flavor.get_by_flavor_id(req.context, flavor_id)
     if flavor.is_public:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from minova import exception
+from minova.api.openstack import common
 from minova.api.openstack import wsgi_util
 from minova.api.openstack.compute.schemas import flavor_extras as schema
 from minova.objects import flavor as flavor_obj
@@ -39,6 +40,7 @@ _MAX_VALUE = 255
 
 
 def index(req: wsgi_util.APIRequest, flavor_id: str) -> Any:
+    common.check_query(req, set())
     flavor = _flavor(req, flavor_id, "index")
     return wsgi_util.json_response({"extra_specs": flavor.extra_specs})
 
@@ -52,6 +54,7 @@ def create(req: wsgi_util.APIRequest, flavor_id: str) -> Any:
 
 
 def show(req: wsgi_util.APIRequest, flavor_id: str, key: str) -> Any:
+    common.check_query(req, set())
     flavor = _flavor(req, flavor_id, "show")
     if key not in flavor.extra_specs:
         raise exception.FlavorExtraSpecsNotFound(flavor_id=flavor_id,

@@ -4,8 +4,10 @@ and (issue 9, RES2) ``pause``, ``unpause``, ``suspend``, ``resume``,
 ``revertResize``.
 
 The body names one action. Each answers 202 once the compute has been
-asked (``rebuild`` with the server's view, ``confirmResize`` 204, as
-Nova); an action the
+asked (``rebuild`` with the server's view as Nova's for the microversion,
+never with an ``adminPass``: minova sets no passwords, as Nova with
+``enable_instance_password = False``; ``confirmResize`` 204, as Nova);
+an action the
 server's state does not allow is a 409, and so is any but lock/unlock on a
 locked server for anyone but an admin.
 """
@@ -18,6 +20,7 @@ from minova import exception
 from minova.api.openstack import wsgi_util
 from minova.api.openstack.compute import servers
 from minova.api.openstack.compute.schemas import servers as schema
+from minova.api.openstack.compute.views import servers as views
 
 
 def _start(req: wsgi_util.APIRequest, instance: Any, body: dict) -> None:
@@ -74,7 +77,7 @@ def _rebuild(req: wsgi_util.APIRequest, instance: Any, body: dict) -> Any:
         metadata=args.get("metadata"),
         preserve_ephemeral=bool(args.get("preserve_ephemeral")))
     return wsgi_util.json_response(
-        {"server": servers.one_view(req, instance)}, status=202)
+        {"server": views.Viewer(req).rebuilt(instance)}, status=202)
 
 
 def _resize(req: wsgi_util.APIRequest, instance: Any, body: dict) -> None:

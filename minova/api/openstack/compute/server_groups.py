@@ -46,7 +46,12 @@ def _view(req: wsgi_util.APIRequest, rows: list) -> list[dict]:
     return [views.group(req, row, members[row.id]) for row in rows]
 
 
+# Nova's list schema closes at 2.75, its show schema at 2.102.
+_INDEX_QUERY = frozenset(("all_projects", "limit", "offset"))
+
+
 def index(req: wsgi_util.APIRequest) -> Any:
+    common.check_query(req, _INDEX_QUERY, since="2.75")
     context = req.context
     req.deps.policy.authorize(context, _RULE % "index",
                               {"project_id": context.project_id})
@@ -72,6 +77,7 @@ def _offset(req: wsgi_util.APIRequest) -> int:
 
 
 def show(req: wsgi_util.APIRequest, group_id: str) -> Any:
+    common.check_query(req, set())
     row = _get(req, group_id)
     req.deps.policy.authorize(req.context, _RULE % "show", _target(row))
     return wsgi_util.json_response({"server_group": _view(req, [row])[0]})

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from minova import exception
+from minova.api.openstack import common
 from minova.api.openstack import wsgi_util
 from minova.api.openstack.compute import servers
 from minova.api.openstack.compute.schemas import server_extras as schema
@@ -24,6 +25,7 @@ def _instance(req: wsgi_util.APIRequest, server_id: str,
 
 
 def index(req: wsgi_util.APIRequest, server_id: str) -> Any:
+    common.check_query(req, set())
     instance = _instance(req, server_id, "index")
     return wsgi_util.json_response({"metadata": dict(instance.metadata)})
 
@@ -45,6 +47,7 @@ def update_all(req: wsgi_util.APIRequest, server_id: str) -> Any:
 
 
 def show(req: wsgi_util.APIRequest, server_id: str, key: str) -> Any:
+    common.check_query(req, set())
     instance = _instance(req, server_id, "show")
     if key not in instance.metadata:
         raise exception.MetadataKeyNotFound()

@@ -36,6 +36,7 @@ def _instance(req: wsgi_util.APIRequest, server_id: str, action: str,
 
 def index(req: wsgi_util.APIRequest, server_id: str) -> Any:
     instance = _instance(req, server_id, "index")
+    common.check_query(req, set())
     tags = tag_obj.TagList.get_by_resource_id(req.context, instance.uuid)
     return wsgi_util.json_response({"tags": tags.names()})
 
@@ -55,6 +56,7 @@ def delete_all(req: wsgi_util.APIRequest, server_id: str) -> Any:
 
 def show(req: wsgi_util.APIRequest, server_id: str, tag: str) -> Any:
     instance = _instance(req, server_id, "show")
+    common.check_query(req, set())
     tags = tag_obj.TagList.get_by_resource_id(req.context, instance.uuid)
     if tag not in tags.names():
         raise exception.NotFound("Server %s has no tag %s"

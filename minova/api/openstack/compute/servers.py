@@ -235,7 +235,7 @@ def _list(req: wsgi_util.APIRequest, detail: bool) -> Any:
             expected_attrs=["fault"] if detail else None)
     viewer = views.Viewer(req)
     if detail:
-        viewer.prefetch(list(instances))
+        viewer.load(list(instances))
     show = viewer.detail if detail else viewer.basic
     items = [show(instance) for instance in instances]
     body: dict = {"servers": items}
@@ -265,7 +265,8 @@ def show(req: wsgi_util.APIRequest, server_id: str) -> Any:
 
 
 def one_view(req: wsgi_util.APIRequest, instance: Any) -> dict:
-    """One server as show, update and rebuild answer it."""
+    """One server as show answers it (update and rebuild answer the
+    views ``Viewer.updated`` and ``Viewer.rebuilt``)."""
     return views.Viewer(req).show(instance)
 
 

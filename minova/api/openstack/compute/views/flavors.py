@@ -15,8 +15,11 @@ NO_RXTX = "2.102"
 
 
 def extra_specs(flavor: Any) -> dict:
-    """The extra specs of a flavor object, when it was read with them."""
-    if flavor.obj_attr_is_set("extra_specs"):
+    """The flavor's extra specs (2.61), when the flavor object was read
+    with them. A list's row has none: the list adds them
+    (``with_extra_specs``)."""
+    is_set = getattr(flavor, "obj_attr_is_set", None)
+    if is_set is not None and is_set("extra_specs"):
         return dict(flavor.extra_specs)
     return {}
 

@@ -16,7 +16,10 @@ from minova.objects import service as service_obj
 from minova.objects import tag as tag_obj
 
 COMPUTE_BINARY = "minova-compute"
-_PROGRESS_STATUSES = ("ACTIVE", "BUILD")
+# Nova's: a server in these shows ``progress`` (a rebuild's answer, in
+# REBUILD, among them).
+_PROGRESS_STATUSES = ("ACTIVE", "BUILD", "REBUILD", "RESIZE",
+                      "VERIFY_RESIZE", "MIGRATING")
 _FAULT_STATUSES = ("ERROR", "DELETED")
 
 
@@ -38,18 +41,21 @@ class Viewer:
         self._services: dict[str, Any] | None = None
         self._tags: dict[str, list[str]] = {}
         self._floating: dict[str, list] | None = None
+        self._groups: dict[str, list[str]] = {}
 
-    def prefetch(self, instances: list) -> None:
+    def load(self, instances: list) -> None:
         """Read what a list's servers show from other tables in one query
-        each: their floating IPs and (2.26) tags; a read-only list view,
-        so from the rows (docs/architecture.md)."""
+        each: their floating IPs, tags (2.26) and server groups (for the
+        2.100 scheduler hints); a read-only list view, so from the rows
+        (docs/architecture.md)."""
+        uuids = [instance.uuid for instance in instances]
+        db = db_api.from_context(self.req.context)
         self._floating = network_instances.floating(
-            self.req.deps.db, [inst for inst in instances
-                               if inst.network_info])
+            db, [inst for inst in instances if inst.network_info])
         if self.req.api_version.matches("2.26"):
-            self._tags.update(db_tags.get_many(
-                db_api.from_context(self.req.context),
-                [instance.uuid for instance in instances]))
+            self._tags.update(db_tags.get_many(db, uuids))
+        if self.req.api_version.matches("2.100"):
+            self._groups.update(db_groups.groups_of_many(db, uuids))
 
     def _tags_of(self, instance: Any) -> list[str]:
         if instance.uuid not in self._tags:
@@ -66,6 +72,20 @@ class Viewer:
         return addresses(list(instance.network_info)
                          + self._floating.get(instance.uuid, []))
 
+    def _groups_of(self, instance: Any) -> list[str]:
+        if instance.uuid not in self._groups:
+            self._groups[instance.uuid] = db_groups.groups_of(
+                db_api.from_context(self.req.context), instance.uuid)
+        return self._groups[instance.uuid]
+
+    def _scheduler_hints(self, instance: Any) -> dict:
+        """The hints the server was booted with (2.100). ``group`` is the
+        one minova takes, kept as the server's group membership; Nova's
+        request spec holds every hint as a list, and so it shows them
+        (a deleted group's hint goes with it, as in Nova)."""
+        groups = self._groups_of(instance)
+        return {"group": list(groups)} if groups else {}
+
     def basic(self, instance: Any) -> dict:
         return {"id": instance.uuid, "name": instance.display_name,
                 "links": common.links(self.req, "servers", instance.uuid)}
@@ -81,8 +101,7 @@ class Viewer:
         its server groups (which Nova leaves out of the list)."""
         view = self.detail(instance)
         if self.req.api_version.matches("2.71"):
-            view["server_groups"] = db_groups.groups_of(
-                db_api.from_context(self.req.context), instance.uuid)
+            view["server_groups"] = self._groups_of(instance)
         return view
 
     def updated(self, instance: Any) -> dict:
@@ -92,12 +111,28 @@ class Viewer:
         view = self.show(instance)
         if self.req.api_version.matches("2.75"):
             return view
-        view = {key: value for key, value in view.items()
-                if key in _UPDATE_KEYS_BEFORE_2_75}
-        view["addresses"] = {
-            network: [{"version": ip["version"], "addr": ip["addr"]}
-                      for ip in ips]
-            for network, ips in view["addresses"].items()}
+        return _shorter(view, _UPDATE_KEYS_BEFORE_2_75)
+
+    def rebuilt(self, instance: Any) -> dict:
+        """What a ``rebuild`` answers (202), as Nova's ``_rebuild``: from
+        2.75 the whole server but ``OS-EXT-SRV-ATTR:user_data``; before
+        it the update's shorter view and, from 2.54, ``key_name``. From
+        2.57 the server's ``user_data`` (null: minova takes none).
+
+        Never ``adminPass``: minova sets no passwords, so it answers as
+        Nova does with ``[api] enable_instance_password = False``.
+        """
+        version = self.req.api_version
+        view = self.show(instance)
+        if version.matches("2.75"):
+            view.pop("OS-EXT-SRV-ATTR:user_data", None)
+        else:
+            keys = _UPDATE_KEYS_BEFORE_2_75
+            if version.matches("2.54"):
+                keys = keys | {"key_name"}
+            view = _shorter(view, keys)
+        if version.matches("2.57"):
+            view["user_data"] = None
         return view
 
     def detail(self, instance: Any) -> dict:
@@ -124,6 +159,8 @@ class Viewer:
             view["OS-EXT-SRV-ATTR:hostname"] = instance.hostname
         if self.show_host_status:
             view["host_status"] = self._host_status(instance)
+        if self.req.api_version.matches("2.100"):
+            view["scheduler_hints"] = self._scheduler_hints(instance)
         return view
 
     def _host_status(self, instance: Any) -> str:
@@ -141,14 +178,25 @@ class Viewer:
         return "MAINTENANCE" if service.disabled else "UP"
 
 
-# What the update view holds before 2.75 (then those of later versions,
-# shown only from theirs).
+# What the update and rebuild views hold before 2.75 (then those of later
+# versions, shown only from theirs).
 _UPDATE_KEYS_BEFORE_2_75 = frozenset((
     "id", "name", "links", "status", "tenant_id", "user_id", "metadata",
     "hostId", "image", "flavor", "created", "updated", "addresses",
     "accessIPv4", "accessIPv6", "OS-DCF:diskConfig", "progress", "fault",
     "locked", "description", "tags", "trusted_image_certificates",
     "server_groups", "locked_reason"))
+
+
+def _shorter(view: dict, keys: frozenset[str]) -> dict:
+    """The update and rebuild view before 2.75: ``keys`` of the show
+    view, addresses without their type and MAC."""
+    view = {key: value for key, value in view.items() if key in keys}
+    view["addresses"] = {
+        network: [{"version": ip["version"], "addr": ip["addr"]}
+                  for ip in ips]
+        for network, ips in view["addresses"].items()}
+    return view
 
 
 def _allowed(policy: Any, context: Any, rule: str, target: dict) -> bool:
@@ -199,8 +247,6 @@ def _core(req: wsgi_util.APIRequest, instance: Any, status: str) -> dict:
         # The zone asked for at boot (or [compute]
         # default_schedule_zone), which minova keeps as the server's.
         view["pinned_availability_zone"] = instance.availability_zone
-    if version.matches("2.100"):
-        view["scheduler_hints"] = {}  # none accepted at create
     return view
 
 
