@@ -60,7 +60,8 @@ class Cloud:
         return self.instance.process.log()[-6000:]
 
     def run(self, argv: list[str], env: dict[str, str] | None = None,
-            timeout: float = 180, **kwargs: Any) -> subprocess.CompletedProcess:
+            timeout: float = 180,
+            **kwargs: Any) -> subprocess.CompletedProcess:
         return subprocess.run(argv, env=env or self.env(), text=True,
                               capture_output=True, timeout=timeout,
                               stdin=subprocess.DEVNULL, check=False, **kwargs)
