@@ -1,6 +1,7 @@
 # The two Quick start commands (README.md) and a few developer shortcuts.
 # Everything lives in .venv; nothing is installed system-wide except the
-# backing servers the integration tests need (tools/backends.sh).
+# backing servers the integration tests need (tools/backends.sh) and the
+# real clients they drive (tools/clients.sh: Go, gophercloud, .venv-ansible).
 
 PYTHON ?= python3
 VENV := .venv
@@ -38,6 +39,7 @@ run: $(RUN_STAMP)
 # Install, start the backing servers, lint, and run every test.
 test: $(STAMP)
 	bash tools/backends.sh
+	bash tools/clients.sh
 	$(BIN)/ruff check minova tests bench
 	$(BIN)/pytest tests -p no:cacheprovider --timeout 300 -q
 
@@ -58,4 +60,4 @@ sample: $(STAMP)
 	$(BIN)/oslo-config-generator --config-file etc/minova/minova-config-generator.conf
 
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) .venv-ansible build *.egg-info

@@ -180,6 +180,8 @@ def test_multi_create_boots_max_count_servers(cloud):
     ({"networks": "some"}, "server/networks"),
     ({"min_count": 0}, "server/min_count"),
     ({"adminPass": "secret"}, "server"),
+    ({"security_groups": [{"name": "web"}]},
+     "server/security_groups/0/name"),
 ])
 def test_bad_bodies_are_400_naming_the_field(cloud, server, field):
     body = {"name": "vm", "flavorRef": "1", "imageRef": IMAGE}
@@ -187,6 +189,14 @@ def test_bad_bodies_are_400_naming_the_field(cloud, server, field):
     response = cloud.post("/v2.1/servers", json={"server": body})
     message = _fault(response, "badRequest", 400)
     assert "field/attribute %s:" % field in message
+
+
+@pytest.mark.parametrize("groups", [[], [{"name": "default"}]])
+def test_the_default_security_group_may_be_named_at_create(cloud, groups):
+    # What Ansible's openstack.cloud.server sends ([] by default): every
+    # port gets the project's "default" group anyway.
+    server = boot(cloud, security_groups=groups)
+    assert wait_status(cloud, server["id"], "ACTIVE")
 
 
 def test_missing_name_is_named(cloud):

@@ -70,6 +70,15 @@ _SERVER = {
         # Only MANUAL: there is no disk to resize the partitions of.
         "OS-DCF:diskConfig": {"type": "string", "enum": ["MANUAL"]},
         "block_device_mapping_v2": _IMAGE_ROOT_DISK,
+        # Every port gets its project's one security group, "default";
+        # clients that name it, or send [] (Ansible's
+        # openstack.cloud.server), may say so, and no other group.
+        "security_groups": {
+            "type": "array",
+            "items": {"type": "object",
+                      "properties": {"name": {"enum": ["default"]}},
+                      "required": ["name"],
+                      "additionalProperties": False}},
     },
     "required": ["name", "flavorRef", "imageRef"],
     "additionalProperties": False,
