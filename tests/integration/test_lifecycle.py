@@ -41,7 +41,8 @@ def _run(name: str, *args: str, timeout: float = 60) -> Any:
     ("conductor", "conductor", "--conductor-workers"),
     ("scheduler", "picks a compute host", "--scheduler-workers"),
     ("compute", "instances of one compute host", "--compute-compute_driver"),
-    ("manage", "Administer a minova deployment", "{db,service,bootstrap,fernet,version}"),
+    ("manage", "Administer a minova deployment",
+     "{db,service,bootstrap,fernet,version}"),
 ])
 def test_help_says_what_the_program_is_and_its_main_options(name, what,
                                                             option):
