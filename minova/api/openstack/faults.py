@@ -45,32 +45,35 @@ _STATUS_TO_TYPE = {
 }
 
 
-def fault_response(code: int, message: str, headers: dict | None = None,
-                   kind: str | None = None) -> webob.Response:
-    fault_type = _STATUS_TO_TYPE.get(code, "computeFault")
-    body = {fault_type: {"code": code, "message": message}}
+def _json(code: int, body: dict, headers: dict | None) -> webob.Response:
     response = webob.Response(status=code, content_type="application/json",
                               charset="UTF-8")
     response.body = jsonutils.dump_as_bytes(body)
     for name, value in (headers or {}).items():
         response.headers[name] = value
     return response
+
+
+def _title(code: int) -> str:
+    try:
+        return http.HTTPStatus(code).phrase
+    except ValueError:
+        return "Error"
+
+
+def fault_response(code: int, message: str, headers: dict | None = None,
+                   kind: str | None = None) -> webob.Response:
+    fault_type = _STATUS_TO_TYPE.get(code, "computeFault")
+    body = {fault_type: {"code": code, "message": message}}
+    return _json(code, body, headers)
 
 
 def keystone_fault_response(code: int, message: str,
                             headers: dict | None = None,
                             kind: str | None = None) -> webob.Response:
-    try:
-        title = http.HTTPStatus(code).phrase
-    except ValueError:
-        title = "Error"
+    title = _title(code)
     body = {"error": {"code": code, "title": title, "message": message}}
-    response = webob.Response(status=code, content_type="application/json",
-                              charset="UTF-8")
-    response.body = jsonutils.dump_as_bytes(body)
-    for name, value in (headers or {}).items():
-        response.headers[name] = value
-    return response
+    return _json(code, body, headers)
 
 
 def glance_fault_response(code: int, message: str,
@@ -78,18 +81,10 @@ def glance_fault_response(code: int, message: str,
                           kind: str | None = None) -> webob.Response:
     """Glance's: WebOb's JSON error body, ``{"code": "404 Not Found",
     "title": "Not Found", "message": "..."}``."""
-    try:
-        title = http.HTTPStatus(code).phrase
-    except ValueError:
-        title = "Error"
+    title = _title(code)
     body = {"code": "%d %s" % (code, title), "title": title,
             "message": message}
-    response = webob.Response(status=code, content_type="application/json",
-                              charset="UTF-8")
-    response.body = jsonutils.dump_as_bytes(body)
-    for name, value in (headers or {}).items():
-        response.headers[name] = value
-    return response
+    return _json(code, body, headers)
 
 
 def neutron_fault_response(code: int, message: str,
@@ -103,12 +98,7 @@ def neutron_fault_response(code: int, message: str,
         kind = error.__name__ if error else "HTTPInternalServerError"
     body = {"NeutronError": {"type": kind, "message": message,
                              "detail": ""}}
-    response = webob.Response(status=code, content_type="application/json",
-                              charset="UTF-8")
-    response.body = jsonutils.dump_as_bytes(body)
-    for name, value in (headers or {}).items():
-        response.headers[name] = value
-    return response
+    return _json(code, body, headers)
 
 
 FaultFormat = Callable[..., webob.Response]
