@@ -80,17 +80,23 @@ def test_a_stopped_server_cannot_be_paused_or_suspended(cloud, server):
 def test_an_action_in_flight_makes_another_409(cloud, server, monkeypatch):
     """While the compute pauses, the task is set: a second action is a
     409 (the compare-and-swap of the task state)."""
-    import eventlet
+    from eventlet import event
 
     from minova.virt import fake
 
-    def slow_pause(self, context, instance):
-        eventlet.sleep(0.5)
+    # The pause holds until the second action was answered: no timing.
+    release = event.Event()
+
+    def held_pause(self, context, instance):
+        release.wait()
         self.instances[instance.uuid] = 3
-    monkeypatch.setattr(fake.FakeDriver, "pause", slow_pause)
+    monkeypatch.setattr(fake.FakeDriver, "pause", held_pause)
     _accepted(action(cloud, server, {"pause": None}, token=ALICE))
-    _fault(action(cloud, server, {"suspend": None}, token=ALICE),
-           "conflictingRequest", 409)
+    try:
+        _fault(action(cloud, server, {"suspend": None}, token=ALICE),
+               "conflictingRequest", 409)
+    finally:
+        release.send()
     wait_status(cloud, server, "PAUSED", token=ALICE)
 
 
