@@ -171,7 +171,7 @@ def _main() -> None:
     # Held until the process exits (it is referenced until wait returns).
     lock = common.state_lock(conf)
     transport, db = common.transport_and_db(conf)
-    migration.db_sync(db)
+    migration.ensure_schema(db)
     db_flavors.ensure_defaults(db)
     services = build_services(conf, transport, db)
     # After the APIs bound their sockets: the catalog names their ports.

@@ -62,6 +62,85 @@ def test_migrations_create_every_model_table(database):
     assert "alembic_version" in tables
 
 
+def _schema_and_rows(db):
+    """Everything a database's schema and data say, comparable across two
+    databases: per table its columns, indexes, unique and foreign keys,
+    and its rows."""
+    described = {}
+    with db.engine.connect() as connection:
+        inspector = sa.inspect(connection)
+        for table in inspector.get_table_names():
+            columns = sorted(
+                (c["name"], str(c["type"]), c["nullable"],
+                 str(c.get("default"))) for c in inspector.get_columns(table))
+            indexes = sorted((i["name"], tuple(i["column_names"]),
+                              bool(i["unique"]))
+                             for i in inspector.get_indexes(table))
+            uniques = sorted(tuple(u["column_names"])
+                             for u in inspector.get_unique_constraints(table))
+            foreign = sorted((tuple(f["constrained_columns"]),
+                              f["referred_table"],
+                              tuple(f["referred_columns"]),
+                              str(f.get("options")))
+                             for f in inspector.get_foreign_keys(table))
+            primary = tuple(inspector.get_pk_constraint(table)
+                            ["constrained_columns"])
+            rows = sorted(map(tuple, connection.execute(
+                sa.text("SELECT * FROM %s" % table)).all()), key=repr)
+            described[table] = (columns, indexes, uniques, foreign, primary,
+                                rows)
+    return described
+
+
+def test_head_is_the_newest_migration():
+    assert migration.HEAD == migration.head_version()
+
+
+def test_creating_from_the_models_equals_running_every_migration(tmp_path):
+    migrated = db_api.Database("sqlite:///%s/migrated.sqlite" % tmp_path)
+    created = db_api.Database("sqlite:///%s/created.sqlite" % tmp_path)
+    try:
+        migration.db_sync(migrated)
+        assert migration.ensure_schema(created) == migration.HEAD
+        assert _schema_and_rows(created) == _schema_and_rows(migrated)
+        # Alembic takes the stamped database as being at head.
+        assert migration.db_sync(created) == migration.HEAD
+    finally:
+        migrated.dispose()
+        created.dispose()
+
+
+def test_ensure_schema_upgrades_an_older_database(database):
+    migration.db_sync(database, "0001")
+    assert migration.ensure_schema(database) == migration.HEAD
+    assert set(models.Base.metadata.tables) <= set(
+        sa.inspect(database.engine).get_table_names())
+
+
+def test_ensure_schema_refuses_a_database_of_something_else(database):
+    """Tables but no version: not minova's, or made by hand. Left to the
+    migrations, which fail on the existing table rather than stamping a
+    database whose schema nobody knows."""
+    with database.engine.begin() as connection:
+        connection.execute(sa.text("CREATE TABLE services (id INTEGER)"))
+    with pytest.raises(sa.exc.OperationalError):
+        migration.ensure_schema(database)
+
+
+def test_first_start_does_not_import_alembic(tmp_path):
+    """What keeps minova-all's first start cheap (docs/performance.md)."""
+    code = ("import sys\n"
+            "from minova.db import api, migration\n"
+            "db = api.Database('sqlite:///%s/m.sqlite')\n"
+            "migration.ensure_schema(db)\n"
+            "migration.ensure_schema(db)\n"
+            "print(sorted(m for m in sys.modules if m.startswith('alembic')))"
+            % tmp_path)
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True,
+                            text=True, timeout=120, check=True)
+    assert result.stdout.strip() == "[]"
+
+
 # minova-manage, as an operator runs it ------------------------------------
 
 @pytest.fixture
