@@ -174,6 +174,12 @@ class Instance(Base, TimestampMixin, SoftDeleteMixin):
     locked_by: orm.Mapped[str | None] = orm.mapped_column(sa.String(5))
     locked_reason: orm.Mapped[str | None] = orm.mapped_column(
         sa.String(255))
+    # Issue 9 (migration 0010_i9): what a rebuild sets from 2.57 (base64,
+    # as Nova keeps it), and the zone the server is held to (Nova keeps
+    # it in the request spec; 2.96 shows it, 2.104 changes it).
+    user_data: orm.Mapped[str | None] = orm.mapped_column(sa.Text)
+    pinned_availability_zone: orm.Mapped[str | None] = orm.mapped_column(
+        sa.String(255))
 
 
 class InstanceFault(Base, TimestampMixin):

@@ -37,8 +37,10 @@ change Nova resources minova does not have).
 * 2.52 - ``tags`` at server create.
 * 2.53 - Services and hypervisors are named by uuid; ``PUT
   /os-services/{uuid}``; hypervisor_hostname_pattern and with_servers.
+* 2.54 - A rebuild sets or unsets (null) the ``key_name``.
 * 2.55 - Flavor ``description``; ``PUT /flavors/{id}`` changes it.
-* 2.57 - The injected_file* (personality) quotas and limits leave.
+* 2.57 - The injected_file* (personality) quotas and limits leave; a
+  rebuild sets or unsets ``user_data``, and answers it.
 * 2.58 - Instance actions: ``updated_at``, ``limit``, ``marker``,
   ``changes-since``; unknown parameters of their list are a 400.
 * 2.61 - ``extra_specs`` in flavors.
@@ -57,7 +59,8 @@ change Nova resources minova does not have).
 * 2.84 - Instance action events: ``details``, for admins.
 * 2.88 - Hypervisor figures leave detail and show (``uptime`` joins);
   ``/os-hypervisors/statistics`` and ``/{id}/uptime`` are gone.
-* 2.90 - ``hostname`` at create and update; ``OS-EXT-SRV-ATTR:hostname``
+* 2.90 - ``hostname`` at create, update and rebuild;
+  ``OS-EXT-SRV-ATTR:hostname``
   shown to everyone. 2.94 - the hostname may be an FQDN.
 * 2.92 - Key pairs are imported only (``public_key`` required); ``@``
   and ``.`` in their names.
@@ -67,6 +70,8 @@ change Nova resources minova does not have).
 * 2.102 - Flavor ``name`` filter; ``rxtx_factor`` and
   ``OS-FLV-DISABLED:disabled`` leave flavors; unknown query parameters
   are a 400 on the routes that call ``common.check_query``.
+* 2.104 - ``PUT /servers/{id}`` unpins (null) or pins
+  ``pinned_availability_zone``.
 
 docs/api.md ("Microversions") lists every version from 2.48 and what
 minova does with it, and why the others change nothing minova serves.
