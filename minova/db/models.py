@@ -597,6 +597,7 @@ class Migration(Base, TimestampMixin):
     __table_args__ = (
         sa.Index("migrations_instance_uuid_idx", "instance_uuid"),
         sa.Index("migrations_status_idx", "status"),
+        sa.Index("migrations_uuid_idx", "uuid", unique=True),
     )
 
     id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
@@ -618,6 +619,11 @@ class Migration(Base, TimestampMixin):
     new_flavor: orm.Mapped[dict | None] = orm.mapped_column(sa.JSON)
     # The vm_state to go back to (active or stopped).
     old_vm_state: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
+    # Migration 0010_i9, for GET /os-migrations: its id from 2.59 (the
+    # paging marker), and who started it (2.80).
+    uuid: orm.Mapped[str | None] = orm.mapped_column(sa.String(36))
+    user_id: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
+    project_id: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
 
 
 # image ----------------------------------------------------------------------
