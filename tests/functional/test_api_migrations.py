@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 
+import openstack
 import pytest
 from oslo_policy import opts as policy_opts
 
@@ -152,3 +153,21 @@ def test_policy_is_novas(cloud, resized, conf, transport, db, launched,
     # Admins see the hosts.
     assert _list(cloud, "?project_id=p1", version="2.80")["migrations"][
         0]["source_compute"] == "compute1"
+
+
+def test_openstacksdk_lists_migrations(cloud, resized):
+    """A real client: openstacksdk's ``compute.migrations`` (the
+    ``openstack server migration list`` command's call) negotiates 2.80."""
+    connection = openstack.connection.Connection(
+        auth_type="admin_token",
+        auth={"endpoint": cloud.base_url + "/v2.1", "token": "admin:admin"})
+    try:
+        found = list(connection.compute.migrations(status="finished"))
+        assert [m.server_id for m in found] == [resized[2], resized[1]]
+        assert {(m.migration_type, m.user_id) for m in found} == {
+            ("resize", "bob"), ("resize", "alice")}
+        assert all(len(m.uuid) == 36 for m in found)
+        [mine] = connection.compute.migrations(server_id=resized[0])
+        assert (mine.status, mine.project_id) == ("confirmed", "p1")
+    finally:
+        connection.close()
