@@ -483,3 +483,8 @@ class NetworkNotFoundForBoot(Invalid):
 
 class PortNotUsable(Invalid):
     msg_fmt = "Port %(port_id)s not usable for instance %(instance)s."
+
+
+class PinnedZoneConflict(Conflict):
+    """2.104: a pin the server's zone does not allow (Nova's 409)."""
+    msg_fmt = "%(reason)s"

@@ -295,10 +295,31 @@ _MV_RULES = [
           "/flavors/{flavor_id}"),
 ]
 
+# Issue 9: os-migrations, with Nova's defaults (a project's managers
+# list their own project's migrations, admins everyone's and the hosts).
+PROJECT_MANAGER_OR_ADMIN = "rule:project_manager_or_admin"
+
+_I9_RULES = [
+    oslo_policy.RuleDefault(
+        "project_manager_api", "role:manager and project_id:%(project_id)s",
+        description="A manager of the project."),
+    oslo_policy.RuleDefault(
+        "project_manager_or_admin",
+        "rule:project_manager_api or rule:context_is_admin",
+        description="A manager of the project, or an admin."),
+    _rule("os_compute_api:os-migrations:index", PROJECT_MANAGER_OR_ADMIN,
+          "List migrations.", "GET", "/os-migrations"),
+    _rule("os_compute_api:os-migrations:index:all_projects", ADMIN,
+          "List the migrations of every project (or another's).", "GET",
+          "/os-migrations"),
+    _rule("os_compute_api:os-migrations:index:host", ADMIN,
+          "Show the hosts of migrations.", "GET", "/os-migrations"),
+]
+
 RULE_LISTS: list[list[oslo_policy.RuleDefault]] = [
     _BASE_RULES, _API_RULES, _SERVER_RULES, _RESOURCE_RULES, _RES1_RULES,
     _RES2_RULES, _MV_RULES, identity_policies.RULES, image_policies.RULES,
-    network_policies.RULES]
+    network_policies.RULES, _I9_RULES]
 
 
 def list_rules() -> list[oslo_policy.RuleDefault]:

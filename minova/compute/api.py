@@ -49,6 +49,9 @@ LOG = logging.getLogger(__name__)
 COMPUTE_BINARY = "minova-compute"
 REBOOT_TYPES = ("SOFT", "HARD")
 
+# What a rebuild may set besides its image, name and metadata.
+_REBUILD_CHANGES = frozenset(("key_name", "user_data", "hostname"))
+
 # Task states a hard reboot may interrupt (as Nova: it is the way out of a
 # stuck soft reboot).
 _HARD_REBOOT_FROM = [None, task_states.REBOOTING,
@@ -262,6 +265,9 @@ class API(resize_api.ResizeAPIMixin):
             "task_state": task_states.SCHEDULING,
             "power_state": power_state.NOSTATE,
             "availability_zone": zone,
+            # Nova's request spec zone: what a resize is held to, and
+            # what 2.96 shows and 2.104 changes.
+            "pinned_availability_zone": zone,
             "key_name": key_name,
             "metadata": dict(metadata or {}),
         })
@@ -323,6 +329,29 @@ class API(resize_api.ResizeAPIMixin):
         instance.update(values)
         instance.save()
         return instance
+
+    @staticmethod
+    def pin_availability_zone(instance: Any, zone: str | None,
+                              current_zone: str | None) -> None:
+        """2.104, as Nova: None unpins; a zone pins the server to the one
+        it is in (``current_zone``), else ``PinnedZoneConflict`` (409);
+        a server pinned to another zone must be unpinned first (409).
+        Only sets the attribute: the caller saves it with its update."""
+        pinned = instance.pinned_availability_zone
+        if zone is None or zone == pinned:
+            instance.pinned_availability_zone = zone
+            return
+        if pinned is not None:
+            raise exception.PinnedZoneConflict(
+                reason="Cannot change pinned availability zone directly. "
+                       "Unpin first by setting pinned_availability_zone "
+                       "to null.")
+        if zone != current_zone:
+            raise exception.PinnedZoneConflict(
+                reason="Server can only be pinned to its current "
+                       "availability zone '%s', but '%s' was requested."
+                       % (current_zone, exception.cut(zone)))
+        instance.pinned_availability_zone = zone
 
     # -- actions ---------------------------------------------------------
 
@@ -441,10 +470,19 @@ class API(resize_api.ResizeAPIMixin):
     def rebuild(self, context: Any, instance: Any, image_ref: str, *,
                 name: str | None = None,
                 metadata: dict | None = None,
-                preserve_ephemeral: bool = False) -> None:
+                preserve_ephemeral: bool = False,
+                **changes: Any) -> None:
         """Rebuild from ``image_ref`` on the same host (ACTIVE, STOPPED or
         ERROR, no task); a stopped server comes back stopped, as in Nova.
-        ``name`` and ``metadata`` replace the server's when given."""
+        ``name`` and ``metadata`` replace the server's when given.
+
+        ``changes`` are the attributes a rebuild may also set or unset
+        (None), as Nova's: ``key_name`` (2.54, the caller's key pair,
+        checked by the API), ``user_data`` (2.57, base64) and
+        ``hostname`` (2.90); one not given is left as it is."""
+        unknown = set(changes) - _REBUILD_CHANGES
+        if unknown:
+            raise TypeError("rebuild() got unexpected %s" % sorted(unknown))
         _check_lock(context, instance)
         _check_state(instance, action_obj.REBUILD,
                      [vm_states.ACTIVE, vm_states.STOPPED, vm_states.ERROR],
@@ -461,6 +499,7 @@ class API(resize_api.ResizeAPIMixin):
             instance.metadata = dict(metadata)
         if name is not None:
             instance.display_name = name
+        instance.update(changes)
         instance.image_ref = image_ref
         instance.task_state = task_states.REBUILDING
         instance.save(expected_task_state=[None])

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from oslo_utils import uuidutils
+
 from minova import exception
 from minova import quota
 from minova.compute import task_states
@@ -67,7 +69,9 @@ class ResizeAPIMixin:
             status="pre-migrating", source_compute=instance.host,
             source_node=instance.node, old_flavor=current,
             new_flavor=flavor, old_instance_type_id=instance.flavor_id,
-            new_instance_type_id=flavor.id, old_vm_state=instance.vm_state)
+            new_instance_type_id=flavor.id, old_vm_state=instance.vm_state,
+            uuid=uuidutils.generate_uuid(), user_id=context.user_id,
+            project_id=context.project_id)
         instance.task_state = task_states.RESIZE_PREP
         instance.save(expected_task_state=[None])
         migration.create()

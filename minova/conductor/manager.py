@@ -221,7 +221,9 @@ class ComputeTaskManager:
             "flavor": {key: getattr(new, key) for key in (
                 "flavorid", "memory_mb", "vcpus", "root_gb",
                 "ephemeral_gb", "swap")},
-            "availability_zone": instance.availability_zone,
+            # The zone it is pinned to (none: any), as Nova's request
+            # spec; not the one it happens to be in.
+            "availability_zone": instance.pinned_availability_zone,
             "project_id": instance.project_id,
             "user_id": instance.user_id,
         }
@@ -327,7 +329,7 @@ class ComputeTaskManager:
                 "ephemeral_gb": instance.ephemeral_gb,
                 "swap": flavor.swap if flavor else 0},
             "image_ref": instance.image_ref,
-            "availability_zone": instance.availability_zone,
+            "availability_zone": instance.pinned_availability_zone,
             "project_id": instance.project_id,
             "user_id": instance.user_id,
         }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from oslo_utils import versionutils
 from oslo_versionedobjects import base as ovo_base
 from oslo_versionedobjects import fields
 
@@ -48,7 +49,8 @@ class Instance(base.MinovaPersistentObject, base.MinovaObject,
 
     # Version 1.0: Initial version
     # Version 1.1: locked, locked_by, locked_reason
-    VERSION = "1.1"
+    # Version 1.2: user_data, pinned_availability_zone
+    VERSION = "1.2"
 
     fields = {
         "id": fields.IntegerField(read_only=True),
@@ -81,8 +83,17 @@ class Instance(base.MinovaPersistentObject, base.MinovaObject,
         "locked": fields.BooleanField(default=False),
         "locked_by": fields.StringField(nullable=True),
         "locked_reason": fields.StringField(nullable=True),
+        "user_data": fields.StringField(nullable=True),
+        "pinned_availability_zone": fields.StringField(nullable=True),
         **base.MinovaPersistentObject.fields,
     }
+
+    def obj_make_compatible(self, primitive: dict,
+                            target_version: str) -> None:
+        super().obj_make_compatible(primitive, target_version)
+        if versionutils.convert_version_to_tuple(target_version) < (1, 2):
+            primitive.pop("user_data", None)
+            primitive.pop("pinned_availability_zone", None)
 
     @classmethod
     def _from_db_object(cls, context: Any, obj: Instance, row: Any,

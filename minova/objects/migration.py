@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from oslo_utils import versionutils
 from oslo_versionedobjects import base as ovo_base
 from oslo_versionedobjects import fields
 
@@ -18,7 +19,8 @@ _FLAVORS = ("old_flavor", "new_flavor")
 @base.MinovaObjectRegistry.register
 class Migration(base.MinovaObject, ovo_base.VersionedObjectDictCompat):
     # Version 1.0: Initial version
-    VERSION = "1.0"
+    # Version 1.1: uuid, user_id, project_id
+    VERSION = "1.1"
 
     fields = {
         "id": fields.IntegerField(read_only=True),
@@ -34,9 +36,19 @@ class Migration(base.MinovaObject, ovo_base.VersionedObjectDictCompat):
         "old_flavor": fields.ObjectField("Flavor", nullable=True),
         "new_flavor": fields.ObjectField("Flavor", nullable=True),
         "old_vm_state": fields.StringField(nullable=True),
+        "uuid": fields.UUIDField(nullable=True),
+        "user_id": fields.StringField(nullable=True),
+        "project_id": fields.StringField(nullable=True),
         "created_at": fields.DateTimeField(nullable=True),
         "updated_at": fields.DateTimeField(nullable=True),
     }
+
+    def obj_make_compatible(self, primitive: dict,
+                            target_version: str) -> None:
+        super().obj_make_compatible(primitive, target_version)
+        if versionutils.convert_version_to_tuple(target_version) < (1, 1):
+            for name in ("uuid", "user_id", "project_id"):
+                primitive.pop(name, None)
 
     @classmethod
     def _from_db_object(cls, context: Any, obj: Any, row: Any) -> Any:

@@ -34,7 +34,10 @@ def test_server_view_fields_by_microversion(cloud):  # noqa: F811
     assert new["server_groups"] == []
     # A user sees the hostname from 2.90, whatever the policy.
     assert new["OS-EXT-SRV-ATTR:hostname"] == "vm"
-    assert new["pinned_availability_zone"] == "nova"
+    # Booted without a zone: pinned to none (Nova's request spec has
+    # none), though it is in one.
+    assert new["pinned_availability_zone"] is None
+    assert new["OS-EXT-AZ:availability_zone"] == "nova"
     assert new["image"]["properties"] == {}
     assert new["scheduler_hints"] == {}
     # The list leaves server groups out, as Nova's does.

@@ -256,3 +256,31 @@ def test_0003_indexes_the_fixed_ips_of_existing_instances(database):
                sa.inspect(database.engine).get_indexes("instances")}
     assert indexes["instances_fixed_ip_deleted_idx"] == ["fixed_ip",
                                                          "deleted"]
+
+
+def test_0010_keeps_what_older_rows_showed(database):
+    """Servers from before 0010_i9 stay pinned to the zone they showed;
+    older migrations get a uuid (2.59's marker) and their server's
+    owner (2.80)."""
+    migration.db_sync(database, "0009")
+    with database.engine.begin() as connection:
+        connection.execute(sa.text(
+            "INSERT INTO instances (uuid, user_id, project_id, "
+            "availability_zone, deleted, memory_mb, vcpus, root_gb, "
+            "ephemeral_gb, power_state) "
+            "VALUES ('u1', 'alice', 'p1', 'az1', 0, 1, 1, 1, 0, 0)"))
+        for instance in ("u1", "gone"):
+            connection.execute(sa.text(
+                "INSERT INTO migrations (instance_uuid, status) "
+                "VALUES (:uuid, 'confirmed')"), {"uuid": instance})
+    migration.db_sync(database)
+    with database.engine.connect() as connection:
+        assert connection.execute(sa.text(
+            "SELECT pinned_availability_zone, user_data FROM instances")
+        ).all() == [("az1", None)]
+        rows = connection.execute(sa.text(
+            "SELECT uuid, user_id, project_id FROM migrations "
+            "ORDER BY id")).all()
+    assert [row[1:] for row in rows] == [("alice", "p1"), (None, None)]
+    assert len({row[0] for row in rows}) == 2 and all(
+        len(row[0]) == 36 for row in rows)

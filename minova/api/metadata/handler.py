@@ -3,7 +3,8 @@
 ``GET /`` lists the metadata flavours (only ``openstack`` here),
 ``GET /openstack`` the versions of the OpenStack metadata format, and
 ``GET /openstack/<version>/meta_data.json`` the calling instance's
-metadata.
+metadata and ``GET /openstack/<version>/user_data`` its user data, decoded,
+if a rebuild gave it some (listed only then, as Nova lists it).
 
 The instance is the one with a fixed IP equal to the caller's address
 (``REMOTE_ADDR``). ``X-Forwarded-For`` is not trusted: anything that can
@@ -21,6 +22,7 @@ instance has costs the same single look-up: nothing is scanned.
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
 import webob
@@ -48,7 +50,8 @@ _KEYS_SINCE = "2015-10-15"  # Liberty, when Nova added "keys"
 METHODS = ("GET", "HEAD")
 ROUTES = {path: METHODS for path in (
     "/", "/openstack", "/openstack/{version}",
-    "/openstack/{version}/meta_data.json")}
+    "/openstack/{version}/meta_data.json",
+    "/openstack/{version}/user_data")}
 
 
 def _text(lines: list[str]) -> webob.Response:
@@ -80,6 +83,14 @@ def meta_data(instance: Any, key: Any = None,
             data["keys"] = [{"name": key.name, "type": key.type,
                              "data": key.public_key}]
     return data
+
+
+def _user_data(instance: Any) -> bytes | None:
+    """The instance's user data as the guest reads it (stored base64, as
+    Nova keeps it; the API checked it on the way in)."""
+    if instance.user_data is None:
+        return None
+    return base64.b64decode(instance.user_data)
 
 
 def find_key(deps: api_deps.Deps, instance: Any) -> Any:
@@ -149,8 +160,13 @@ class MetadataRequestHandler:
             return faults.fault_response(
                 404, "No instance matches this request (address %s)."
                 % req.remote_addr)
+        user_data = _user_data(instance)
         if len(parts) == 2:
-            return _text(_FILES)
+            return _text(_FILES + (["user_data"] if user_data is not None
+                                   else []))
+        if parts[2] == "user_data" and user_data is not None:
+            return webob.Response(body=user_data, content_type="text/plain",
+                                  charset=None)
         if parts[2] != "meta_data.json":
             return _not_found()
         deps = req.environ[api_deps.ENVIRON_KEY]

@@ -34,19 +34,25 @@ change Nova resources minova does not have).
 * 2.50 - Quota class sets show server_groups/server_group_members and no
   nova-network resources.
 * 2.51 - Instance action events are shown to non-admins (no traceback).
+* 2.23 - ``migration_type`` in ``/os-migrations``.
 * 2.52 - ``tags`` at server create.
 * 2.53 - Services and hypervisors are named by uuid; ``PUT
   /os-services/{uuid}``; hypervisor_hostname_pattern and with_servers.
+* 2.54 - A rebuild sets or unsets (null) the ``key_name``.
 * 2.55 - Flavor ``description``; ``PUT /flavors/{id}`` changes it.
-* 2.57 - The injected_file* (personality) quotas and limits leave.
+* 2.57 - The injected_file* (personality) quotas and limits leave; a
+  rebuild sets or unsets ``user_data``, and answers it.
 * 2.58 - Instance actions: ``updated_at``, ``limit``, ``marker``,
   ``changes-since``; unknown parameters of their list are a 400.
+* 2.59 - ``/os-migrations``: paging (``limit``, ``marker``),
+  ``changes-since``, ``uuid``; unknown parameters are a 400.
 * 2.61 - ``extra_specs`` in flavors.
 * 2.62 - Instance action events: ``hostId``, and ``host`` for admins.
 * 2.63 - ``trusted_image_certificates`` in servers (always null).
 * 2.64 - Server groups have one ``policy`` and ``rules``
   (max_server_per_host) instead of ``policies`` and ``metadata``.
-* 2.66 - ``changes-before`` filters the server list and instance actions.
+* 2.66 - ``changes-before`` filters the server list, instance actions
+  and migrations.
 * 2.71 - ``server_groups`` in a server (show, update, rebuild).
 * 2.73 - ``lock`` takes a ``locked_reason``, shown in servers; the
   ``locked`` filter.
@@ -54,10 +60,13 @@ change Nova resources minova does not have).
   list parameters (and a key pair's) are a 400, the update and rebuild
   views are the whole server, a flavor's swap is 0 not "",
   hypervisors' ``servers`` always shown when asked for.
+* 2.80 - ``user_id`` and ``project_id`` in (and as filters of)
+  ``/os-migrations``.
 * 2.84 - Instance action events: ``details``, for admins.
 * 2.88 - Hypervisor figures leave detail and show (``uptime`` joins);
   ``/os-hypervisors/statistics`` and ``/{id}/uptime`` are gone.
-* 2.90 - ``hostname`` at create and update; ``OS-EXT-SRV-ATTR:hostname``
+* 2.90 - ``hostname`` at create, update and rebuild;
+  ``OS-EXT-SRV-ATTR:hostname``
   shown to everyone. 2.94 - the hostname may be an FQDN.
 * 2.92 - Key pairs are imported only (``public_key`` required); ``@``
   and ``.`` in their names.
@@ -67,6 +76,8 @@ change Nova resources minova does not have).
 * 2.102 - Flavor ``name`` filter; ``rxtx_factor`` and
   ``OS-FLV-DISABLED:disabled`` leave flavors; unknown query parameters
   are a 400 on the routes that call ``common.check_query``.
+* 2.104 - ``PUT /servers/{id}`` unpins (null) or pins
+  ``pinned_availability_zone``.
 
 docs/api.md ("Microversions") lists every version from 2.48 and what
 minova does with it, and why the others change nothing minova serves.

@@ -31,6 +31,16 @@ def zone_of(conf: Any, service: Any) -> str:
     return zones.get(service.host) or conf.compute.default_availability_zone
 
 
+def zone_of_instance(conf: Any, instance: Any) -> str | None:
+    """The zone a server is in, as Nova's
+    ``get_instance_availability_zone``: its host's, or before it has one
+    the zone it was asked into."""
+    if not instance.host:
+        return instance.availability_zone
+    zones = conf.filter_scheduler.host_availability_zones
+    return zones.get(instance.host) or conf.compute.default_availability_zone
+
+
 def _zones(req: wsgi_util.APIRequest) -> tuple[dict, list]:
     """(available zone -> its enabled services, unavailable zones)."""
     conf = req.deps.conf

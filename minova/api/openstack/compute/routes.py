@@ -16,6 +16,7 @@ from minova.api.openstack.compute import images
 from minova.api.openstack.compute import instance_actions
 from minova.api.openstack.compute import keypairs
 from minova.api.openstack.compute import limits
+from minova.api.openstack.compute import migrations
 from minova.api.openstack.compute import quota_classes
 from minova.api.openstack.compute import quota_sets
 from minova.api.openstack.compute import server_actions
@@ -96,6 +97,8 @@ ROUTES: dict[str, dict[str, router.Handler]] = {
         "GET": instance_actions.index},
     "/servers/{server_id}/os-instance-actions/{request_id}": {
         "GET": instance_actions.show},
+    # Issue 9: the migrations (resizes) of every server.
+    "/os-migrations": {"GET": migrations.index},
 }
 
 

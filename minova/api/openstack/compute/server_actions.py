@@ -14,10 +14,13 @@ locked server for anyone but an admin.
 
 from __future__ import annotations
 
+import base64
+import binascii
 from typing import Any
 
 from minova import exception
 from minova.api.openstack import wsgi_util
+from minova.api.openstack.compute import keypairs
 from minova.api.openstack.compute import servers
 from minova.api.openstack.compute.schemas import servers as schema
 from minova.api.openstack.compute.views import servers as views
@@ -75,9 +78,36 @@ def _rebuild(req: wsgi_util.APIRequest, instance: Any, body: dict) -> Any:
     req.deps.compute_api.rebuild(
         req.context, instance, image_ref, name=args.get("name"),
         metadata=args.get("metadata"),
-        preserve_ephemeral=bool(args.get("preserve_ephemeral")))
+        preserve_ephemeral=bool(args.get("preserve_ephemeral")),
+        **_rebuild_changes(req, args))
     return wsgi_util.json_response(
         {"server": views.Viewer(req).rebuilt(instance)}, status=202)
+
+
+def _rebuild_changes(req: wsgi_util.APIRequest, args: dict) -> dict:
+    """What a rebuild sets or unsets (null) besides its image, as Nova's:
+    the key pair (2.54; the caller's, as Nova looks it up by the
+    request's user, else a 400), user_data (2.57) and the hostname
+    (2.90). The schema of the microversion admits each only from its
+    version."""
+    changes = {name: args[name] for name in ("key_name", "user_data",
+                                             "hostname") if name in args}
+    if changes.get("key_name") is not None:
+        changes["key_name"] = keypairs.get_for_boot(
+            req.context, changes["key_name"]).name
+    if changes.get("user_data") is not None:
+        _check_base64(changes["user_data"], "rebuild/user_data")
+    return changes
+
+
+def _check_base64(text: str, field: str) -> None:
+    """Nova's ``base64`` format; a 400 naming ``field`` otherwise."""
+    try:
+        base64.b64decode(text.encode("ascii"), validate=True)
+    except (ValueError, binascii.Error) as exc:
+        raise exception.ValidationError(
+            field=field, reason="%s is not valid base64"
+            % exception.quote(text)) from exc
 
 
 def _resize(req: wsgi_util.APIRequest, instance: Any, body: dict) -> None:
@@ -101,6 +131,10 @@ def _lock_schema(req: wsgi_util.APIRequest) -> dict:
         else schema.lock
 
 
+def _rebuild_schema(req: wsgi_util.APIRequest) -> dict:
+    return schema.for_rebuild(req.api_version)
+
+
 # action -> (policy rule, schema or schema(req), handler)
 _ACTIONS = {
     "os-start": ("os_compute_api:servers:start",
@@ -119,7 +153,7 @@ _ACTIONS = {
     "lock": ("os_compute_api:os-lock-server:lock", _lock_schema, _lock),
     "unlock": ("os_compute_api:os-lock-server:unlock",
                schema.no_argument("unlock"), _unlock),
-    "rebuild": ("os_compute_api:servers:rebuild", schema.rebuild,
+    "rebuild": ("os_compute_api:servers:rebuild", _rebuild_schema,
                 _rebuild),
     "resize": ("os_compute_api:servers:resize", schema.resize, _resize),
     "confirmResize": ("os_compute_api:servers:confirm_resize",

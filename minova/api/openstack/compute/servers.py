@@ -373,7 +373,11 @@ def update(req: wsgi_util.APIRequest, server_id: str) -> Any:
     changes = {"display_name": body["name"]} if "name" in body else {}
     if "hostname" in body:
         changes["hostname"] = body["hostname"]
-    if changes:
+    if "pinned_availability_zone" in body:  # 2.104
+        req.deps.compute_api.pin_availability_zone(
+            instance, body["pinned_availability_zone"],
+            availability_zone.zone_of_instance(req.deps.conf, instance))
+    if changes or instance.obj_what_changed():
         instance = req.deps.compute_api.update(context, instance, **changes)
     return wsgi_util.json_response(
         {"server": views.Viewer(req).updated(instance)})

@@ -2,8 +2,9 @@
 
 What minova cannot honour is not in the schemas, so asking for it is a 400
 naming the field instead of being silently ignored: adminPass,
-user_data, personality, volumes, security groups, scheduler hints other
-than ``group``, description (2.19) and, before 2.52, tags. The one block
+user_data at create (a rebuild sets it from 2.57), personality, volumes,
+security groups, scheduler hints other than ``group``, description
+(2.19) and, before 2.52, tags. The one block
 device accepted is the image as the local root disk, which the
 ``openstack`` CLI always sends and which means what ``imageRef`` means.
 """
@@ -147,10 +148,22 @@ def for_create(version: Any) -> dict:
     return create
 
 
+# Nova's parameter_types.name_or_none: a name, or null to unset.
+_NAME_OR_NONE = {"type": ["string", "null"], "minLength": 1,
+                 "maxLength": 255}
+
+# 2.104: the zone a server is pinned to, or null to unpin.
+update_v2104 = copy.deepcopy(update_v294)
+update_v2104["properties"]["server"]["properties"][
+    "pinned_availability_zone"] = _NAME_OR_NONE
+
+
 def for_update(version: Any) -> dict:
-    if version.matches("2.94"):
-        return update_v294
-    return update_v290 if version.matches("2.90") else update
+    for minimum, schema in (("2.104", update_v2104), ("2.94", update_v294),
+                            ("2.90", update_v290)):
+        if version.matches(minimum):
+            return schema
+    return update
 
 
 reboot = {
@@ -209,8 +222,9 @@ lock_v273 = {
 }
 
 # What minova can honour of Nova's rebuild: a new image, name and
-# metadata (adminPass, personality, user_data, key_name and the like are
-# refused for the reasons given at the top).
+# metadata, and in later microversions the key pair, user_data and
+# hostname (adminPass, personality, description, trusted certificates
+# are refused for the reasons given at the top).
 rebuild = {
     "type": "object",
     "properties": {
@@ -249,3 +263,29 @@ resize = {
     "required": ["resize"],
     "additionalProperties": False,
 }
+
+
+def _rebuild_with(base: dict, **properties: dict) -> dict:
+    result = copy.deepcopy(base)
+    result["properties"]["rebuild"]["properties"].update(properties)
+    return result
+
+
+# 2.54: set (a key pair of the caller's) or unset (null) the key pair.
+rebuild_v254 = _rebuild_with(rebuild, key_name=_NAME_OR_NONE)
+# 2.57: set or unset (null) user_data, base64 (checked by the handler:
+# Nova's "base64" format), at most 65535 characters, as at create.
+rebuild_v257 = _rebuild_with(rebuild_v254, user_data={
+    "type": ["string", "null"], "maxLength": 65535})
+# 2.90: a new hostname; 2.94: any FQDN.
+rebuild_v290 = _rebuild_with(rebuild_v257, hostname=_HOSTNAME_2_90)
+rebuild_v294 = _rebuild_with(rebuild_v257, hostname=_HOSTNAME_2_94)
+
+
+def for_rebuild(version: Any) -> dict:
+    """The rebuild schema of a microversion."""
+    for minimum, schema in (("2.94", rebuild_v294), ("2.90", rebuild_v290),
+                            ("2.57", rebuild_v257), ("2.54", rebuild_v254)):
+        if version.matches(minimum):
+            return schema
+    return rebuild

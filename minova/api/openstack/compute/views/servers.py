@@ -117,7 +117,7 @@ class Viewer:
         """What a ``rebuild`` answers (202), as Nova's ``_rebuild``: from
         2.75 the whole server but ``OS-EXT-SRV-ATTR:user_data``; before
         it the update's shorter view and, from 2.54, ``key_name``. From
-        2.57 the server's ``user_data`` (null: minova takes none).
+        2.57 the server's ``user_data`` (what a rebuild set, else null).
 
         Never ``adminPass``: minova sets no passwords, so it answers as
         Nova does with ``[api] enable_instance_password = False``.
@@ -132,7 +132,7 @@ class Viewer:
                 keys = keys | {"key_name"}
             view = _shorter(view, keys)
         if version.matches("2.57"):
-            view["user_data"] = None
+            view["user_data"] = instance.user_data
         return view
 
     def detail(self, instance: Any) -> dict:
@@ -245,8 +245,10 @@ def _core(req: wsgi_util.APIRequest, instance: Any, status: str) -> dict:
         view["locked_reason"] = instance.locked_reason
     if version.matches("2.96"):
         # The zone asked for at boot (or [compute]
-        # default_schedule_zone), which minova keeps as the server's.
-        view["pinned_availability_zone"] = instance.availability_zone
+        # default_schedule_zone), as Nova's request spec holds it; 2.104
+        # unpins or pins it.
+        view["pinned_availability_zone"] = \
+            instance.pinned_availability_zone
     return view
 
 
@@ -272,7 +274,7 @@ def _server_attributes(req: wsgi_util.APIRequest, instance: Any) -> dict:
             "OS-EXT-SRV-ATTR:kernel_id": "",
             "OS-EXT-SRV-ATTR:ramdisk_id": "",
             "OS-EXT-SRV-ATTR:root_device_name": None,
-            "OS-EXT-SRV-ATTR:user_data": None,
+            "OS-EXT-SRV-ATTR:user_data": instance.user_data,
         })
     return view
 
