@@ -174,7 +174,7 @@ class Instance(Base, TimestampMixin, SoftDeleteMixin):
     locked_by: orm.Mapped[str | None] = orm.mapped_column(sa.String(5))
     locked_reason: orm.Mapped[str | None] = orm.mapped_column(
         sa.String(255))
-    # Issue 9 (migration 0010_i9): what a rebuild sets from 2.57 (base64,
+    # Issue 9 (migration 0010): what a rebuild sets from 2.57 (base64,
     # as Nova keeps it), and the zone the server is held to (Nova keeps
     # it in the request spec; 2.96 shows it, 2.104 changes it).
     user_data: orm.Mapped[str | None] = orm.mapped_column(sa.Text)
@@ -619,7 +619,7 @@ class Migration(Base, TimestampMixin):
     new_flavor: orm.Mapped[dict | None] = orm.mapped_column(sa.JSON)
     # The vm_state to go back to (active or stopped).
     old_vm_state: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
-    # Migration 0010_i9, for GET /os-migrations: its id from 2.59 (the
+    # Migration 0010, for GET /os-migrations: its id from 2.59 (the
     # paging marker), and who started it (2.80).
     uuid: orm.Mapped[str | None] = orm.mapped_column(sa.String(36))
     user_id: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))

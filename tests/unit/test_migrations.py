@@ -259,7 +259,7 @@ def test_0003_indexes_the_fixed_ips_of_existing_instances(database):
 
 
 def test_0010_keeps_what_older_rows_showed(database):
-    """Servers from before 0010_i9 stay pinned to the zone they showed;
+    """Servers from before 0010 stay pinned to the zone they showed;
     older migrations get a uuid (2.59's marker) and their server's
     owner (2.80)."""
     migration.db_sync(database, "0009")

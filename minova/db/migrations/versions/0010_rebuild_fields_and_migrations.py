@@ -12,7 +12,7 @@ zone is copied in.
 /os-migrations`` (2.59 pages by the uuid, 2.80 shows and filters by who
 started it); rows from before get a uuid and the server's owner.
 
-Revision ID: 0010_i9
+Revision ID: 0010
 Revises: 0009
 Create Date: 2026-12-02 02:40:00
 """
@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from alembic import op
 from oslo_utils import uuidutils
 
-revision = "0010_i9"
+revision = "0010"
 down_revision = "0009"
 branch_labels = None
 depends_on = None
