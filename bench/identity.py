@@ -221,7 +221,8 @@ def main() -> None:
               'slower pure-Python client', file=sys.stderr)
         args.python_client = True
     load = api._python_client if args.python_client else api._wrk
-    results: dict = {'start_s': [], 'start_cpu_s': [], 'imports_s': [], 'bootstrap_s': [],
+    results: dict = {'start_s': [], 'start_cpu_s': [], 'imports_s': [],
+                     'bootstrap_s': [],
                      'issue_per_s': [],
                      'validate_http_per_s': [],
                      'validate_in_process_per_s': []}
