@@ -55,13 +55,25 @@ API_BACKENDS = ["disable_by_file", "minova_database", "minova_broker",
 def register_opts(conf: cfg.ConfigOpts) -> None:
     conf.register_group(health_group)
     conf.register_opts(health_opts, group=health_group)
-    conf.register_opts(oslo_health_opts.HEALTHCHECK_OPTS, group="healthcheck")
-    conf.register_opts(oslo_health_opts.DISABLE_BY_FILE_OPTS,
-                       group="healthcheck")
+    conf.register_opts(_healthcheck_opts(), group="healthcheck")
     conf.set_default("backends", API_BACKENDS, group="healthcheck")
 
 
+def _healthcheck_opts() -> list:
+    # Not 'detailed': minova shows the details to admins and loopback
+    # callers only, whatever it says (minova/health/app.py).
+    return [opt for opt in (oslo_health_opts.HEALTHCHECK_OPTS
+                            + oslo_health_opts.DISABLE_BY_FILE_OPTS)
+            if opt.name != "detailed"]
+
+
 def list_opts() -> dict:
-    return {"health": health_opts,
-            "healthcheck": (oslo_health_opts.HEALTHCHECK_OPTS
-                            + oslo_health_opts.DISABLE_BY_FILE_OPTS)}
+    return {"health": health_opts, "healthcheck": _healthcheck_opts()}
+
+
+def sample_defaults() -> None:
+    """oslo-config-generator's hook (``oslo.config.opts.defaults``): the
+    sample shows minova's default backends. Runs in the generator only;
+    services set the default on their own ConfigOpts (register_opts)."""
+    cfg.set_defaults(oslo_health_opts.HEALTHCHECK_OPTS,
+                     backends=API_BACKENDS)
