@@ -69,6 +69,11 @@ class HealthApp:
 
     def __init__(self, subject: checks.Subject, backends: list[str],
                  is_admin: Callable[[dict], bool] | None = None) -> None:
+        if not subject.conf.healthcheck.disable_by_file_path:
+            # Without a path it checks nothing and logs a warning at
+            # every probe.
+            backends = [name for name in backends
+                        if name != "disable_by_file"]
         settings = {checks.SUBJECT: subject, "backends": list(backends)}
         self.plain = Healthcheck(not_found, dict(settings, detailed=False))
         self.detailed = Healthcheck(not_found,
