@@ -12,8 +12,10 @@ import requests
 from minova import service
 from minova.api import deps as api_deps
 from minova.cmd import manage
+from tests import identity_fixtures
 from tests.compute_fixtures import start_compute
 from tests.fixtures import start_api
+from tests.utils import free_port
 from tests.utils import wait_for
 
 
@@ -38,6 +40,7 @@ def _outside_address():
 
 def _api_on_every_address(conf, transport, db, launched):
     """The compute API on 0.0.0.0 (start_api listens on loopback only)."""
+    conf.set_override("osapi_compute_listen", "0.0.0.0")
     conf.set_override("osapi_compute_listen_port", 0)
     server = service.WSGIService(
         conf, transport, "osapi_compute", db=db,
@@ -253,3 +256,37 @@ def test_manage_service_health(fast, transport, api, scheduler, launched,
                     if "minova-compute" in line][0]
     assert "NO ANSWER" in compute_line and "deaf" in compute_line
     assert "did not answer a ping" in captured.err
+
+
+def test_details_for_an_admin_token_of_the_identity_api(
+        fast, conf, transport, db, conductor, scheduler, launched):
+    address = _outside_address()
+    if address is None:
+        pytest.skip("no non-loopback address on this machine")
+    cloud = identity_fixtures.start_identity_cloud(conf, transport, db,
+                                                   launched)
+    server = _api_on_every_address(conf, transport, db, launched)
+    url = "http://%s:%d/healthcheck" % (address, server.port)
+    admin = _get_json(url, headers={"X-Auth-Token": cloud.admin()})
+    assert admin.status_code == 200
+    assert admin.json()["detailed"] is True
+    for token in (cloud.demo(), "not-a-token", "admin:admin"):
+        # A member, a token that does not validate, a noauth2 token on an
+        # API that is not on loopback only: a plain answer, not a 401.
+        response = _get_json(url, headers={"X-Auth-Token": token})
+        assert response.status_code == 200
+        assert response.json()["detailed"] is False
+
+
+def test_broker_unreachable_is_a_503(fast, api, scheduler):
+    assert requests.get(api.base_url + "/healthcheck",
+                        timeout=30).status_code == 200
+    # The checks probe the broker of transport_url: one nobody listens on.
+    fast.set_override("transport_url",
+                      "rabbit://guest:guest@127.0.0.1:%d/" % free_port())
+    response = _get_json(api.base_url + "/healthcheck")
+    assert response.status_code == 503
+    [failed] = [reason for reason in response.json()["reasons"]
+                if reason["reason"] != "OK"]
+    assert failed["reason"] == "broker unreachable"
+    assert "127.0.0.1" in failed["details"]
