@@ -138,9 +138,9 @@ def test_details_stay_hidden_on_failure_for_outsiders(
 
 def test_disable_by_file_takes_the_api_out(fast, api, scheduler, tmp_path):
     flag = tmp_path / "maintenance"
-    api_conf = fast
-    api_conf.set_override("disable_by_file_path", str(flag),
-                          group="healthcheck")
+    # Read when the app is built, at the first request.
+    fast.set_override("disable_by_file_path", str(flag),
+                      group="healthcheck")
     assert requests.get(api.base_url + "/healthcheck",
                         timeout=30).status_code == 200
     flag.write_text("")
