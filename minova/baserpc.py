@@ -30,10 +30,11 @@ class BaseAPI:
                                   version="1.0")
         self.client = rpc.get_client(conf, transport, target, "baseapi")
 
-    def ping(self, context: Any, arg: Any,
-             timeout: float | None = None) -> dict:
-        """Round-trip ``arg`` through any server of the topic."""
-        cctxt = self.client.prepare(timeout=timeout)
+    def ping(self, context: Any, arg: Any, timeout: float | None = None,
+             server: str | None = None) -> dict:
+        """Round-trip ``arg`` through any server of the topic, or through
+        ``server``'s own queue (``topic.server``)."""
+        cctxt = self.client.prepare(timeout=timeout, server=server)
         return cctxt.call(context, "ping", arg=jsonutils.to_primitive(arg))
 
     def get_backdoor_port(self, context: Any, host: str) -> int | None:

@@ -32,6 +32,9 @@ from minova import servicegroup
 from minova import version
 from minova import wsgi
 from minova.conductor import rpcapi as conductor_rpcapi
+from minova.health import app as health_app
+from minova.health import port as health_port
+from minova.health import watchdog as health_watchdog
 from minova.objects import base as objects_base
 
 LOG = logging.getLogger(__name__)
@@ -124,6 +127,11 @@ class Service(_ServiceRecord, os_service.Service):
         manager_class = _import_manager(manager, binary)
         self.manager = manager_class(conf, transport, host=host, db=self.db)
         self.conductor_api.wait_until_ready(self._context())
+        # Its own queue pinged, its RPC server rebuilt when deaf; and the
+        # health port, bound now so that a port in use fails the start.
+        self.watchdog = health_watchdog.ConsumerWatchdog(self)
+        self.health_port = (health_port.HealthPort(self)
+                            if conf.health.listen_port is not None else None)
 
     @classmethod
     def create(cls, conf: cfg.ConfigOpts, transport: messaging.Transport,
@@ -172,16 +180,7 @@ class Service(_ServiceRecord, os_service.Service):
         self.manager.pre_start_hook()
         if self.backdoor_port is not None:
             self.manager.backdoor_port = self.backdoor_port
-        target = messaging.Target(topic=self.topic, server=self.host)
-        endpoints = [self.manager,
-                     baserpc.BaseRPCAPI(self.manager.service_name,
-                                        self.backdoor_port)]
-        endpoints.extend(self.manager.additional_endpoints)
-        serializer = rpc.RequestContextSerializer(
-            objects_base.MinovaObjectSerializer(), db=self.db,
-            indirection_api=self.indirection_api)
-        self.rpcserver = rpc.get_server(self.transport, target, endpoints,
-                                        serializer)
+        self.rpcserver = self._build_rpcserver()
         self.rpcserver.start()
         self.manager.post_start_hook()
         if self.periodic_enable:
@@ -192,7 +191,41 @@ class Service(_ServiceRecord, os_service.Service):
         # report_interval later, so that a service restarted after a stop
         # longer than service_down_time is up (and gets work) at once.
         self.servicegroup_api.join(self)
+        self.watchdog.start()
+        if self.health_port is not None:
+            self.health_port.start()
         LOG.info("%s on %s started", self.binary, self.host)
+
+    def _build_rpcserver(self) -> Any:
+        target = messaging.Target(topic=self.topic, server=self.host)
+        endpoints = [self.manager,
+                     baserpc.BaseRPCAPI(self.manager.service_name,
+                                        self.backdoor_port)]
+        endpoints.extend(self.manager.additional_endpoints)
+        serializer = rpc.RequestContextSerializer(
+            objects_base.MinovaObjectSerializer(), db=self.db,
+            indirection_api=self.indirection_api)
+        return rpc.get_server(self.transport, target, endpoints, serializer)
+
+    def rebuild_rpcserver(self) -> None:
+        """Consume through a new RPC server (a new connection, its queues
+        declared and bound again), then retire the old one in the
+        background: its handlers in flight finish, and a stop that hangs
+        on a broken consumer delays nobody (the consumer watchdog,
+        minova/health/watchdog.py)."""
+        old, self.rpcserver = self.rpcserver, self._build_rpcserver()
+        self.rpcserver.start()
+        LOG.info("%s on %s consumes through a new RPC server",
+                 self.binary, self.host)
+        eventlet.spawn_n(self._retire_rpcserver, old)
+
+    def _retire_rpcserver(self, server: Any) -> None:
+        try:
+            server.stop()
+            server.wait()
+        except Exception as exc:
+            LOG.info("The replaced RPC server of %s stopped with an error: "
+                     "%s", self.binary, exc)
 
     def periodic_tasks(self, raise_on_error: bool = False) -> float:
         return self.manager.periodic_tasks(self._context(),
@@ -224,6 +257,10 @@ class Service(_ServiceRecord, os_service.Service):
         """Stop consuming and let handlers in flight finish; the heartbeat
         and the periodic tasks are abandoned wherever they are (they are
         this service's own calls, nobody waits for their answer)."""
+        # First: probes see the service go, and no rebuild races the stop.
+        if self.health_port is not None:
+            self.health_port.stop()
+        self.watchdog.stop()
         if self.rpcserver is not None:
             waker = eventlet.spawn_after(0.2, self._wake_listener)
             try:
@@ -287,8 +324,11 @@ class WSGIService(_ServiceRecord, os_service.Service):
         self._setup_record(conf, transport, db_allowed=True, db=db)
         self.loader = loader or wsgi.Loader(conf)
         self.app_environ = app_environ or {}
-        self.app = _EnvironInjector(self.loader.load_app(name),
-                                    self.app_environ)
+        # The service itself too (its heartbeat, for /healthcheck); not
+        # in app_environ, whose values are reset on SIGHUP.
+        self.app = _EnvironInjector(
+            self.loader.load_app(name),
+            {**self.app_environ, health_app.SERVICE_ENVIRON_KEY: self})
         self.workers = (getattr(conf, "%s_workers" % name, None)
                         or processutils.get_worker_count())
         self.server = wsgi.Server(

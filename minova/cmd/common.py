@@ -9,8 +9,6 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-import kombu
-import oslo_messaging as messaging
 import sqlalchemy as sa
 from oslo_concurrency import lockutils
 from oslo_config import cfg
@@ -20,6 +18,7 @@ from minova import exception
 from minova import rpc
 from minova.conf import opts as conf_opts
 from minova.db import api as db_api
+from minova.health import broker
 
 LOG = logging.getLogger(__name__)
 
@@ -120,28 +119,12 @@ def database(conf: cfg.ConfigOpts) -> db_api.Database:
 def check_broker(conf: cfg.ConfigOpts, timeout: float = 5) -> None:
     """Connect once to a RabbitMQ ``transport_url``, so that a broker that
     cannot be reached is a start-up error: oslo.messaging itself would
-    retry forever inside the first service's start.
-
-    Written here because oslo.messaging has no public "can I connect"
-    call; kombu (its own RabbitMQ client) makes the one connection.
-    """
-    url = messaging.TransportURL.parse(conf, conf.transport_url)
-    if url.transport not in ("rabbit", "kombu+rabbit") or not url.hosts:
-        return
-    host = url.hosts[0]
-    where = "%s:%s" % (host.hostname, host.port or 5672)
-    connection = kombu.Connection(
-        hostname=host.hostname, port=host.port or 5672,
-        userid=host.username, password=host.password,
-        virtual_host=url.virtual_host or "/", connect_timeout=timeout)
+    retry forever inside the first service's start."""
     try:
-        connection.ensure_connection(max_retries=1, interval_start=0,
-                                      timeout=timeout)
+        broker.probe(conf, timeout)
     except Exception as exc:
-        raise exception.BrokerUnreachable(url="rabbit://%s" % where,
+        raise exception.BrokerUnreachable(url=broker.where(conf),
                                           reason=exc) from exc
-    finally:
-        connection.release()
 
 
 def state_lock(conf: cfg.ConfigOpts) -> Any:

@@ -4,6 +4,8 @@
     minova-manage db version         print the schema revision
     minova-manage service list       the services table, with up/down
     minova-manage service delete ID  remove a service record
+    minova-manage service health     ping every service over RPC; exits 1
+                                     when one that is up does not answer
     minova-manage bootstrap          identity: admin and demo users and
                                      projects, roles, keys, catalog
     minova-manage fernet setup       create the Fernet key repository
@@ -21,11 +23,13 @@ from oslo_config import cfg
 from minova import config
 from minova import context as minova_context
 from minova import exception
+from minova import rpc
 from minova import servicegroup
 from minova import version
 from minova.db import api as db_api
 from minova.db import flavors as db_flavors
 from minova.db import migration
+from minova.health import report as health_report
 from minova.identity import bootstrap
 from minova.image import seed as image_seed
 from minova.objects import service as service_obj
@@ -33,7 +37,8 @@ from minova.objects import service as service_obj
 DESCRIPTION = (
     "Administer a minova deployment: create or upgrade the database schema "
     "of [database] connection (db sync, db version), list or delete "
-    "service records (service list, service delete ID), print the version. "
+    "service records (service list, service delete ID), ping every service "
+    "over RPC (service health), print the version. "
     "Options come from the config file (--config-file), as for the "
     "services.")
 
@@ -76,6 +81,36 @@ def service_list(conf: cfg.ConfigOpts) -> int:
         cells = zip(row, widths, strict=True)
         print("  ".join(cell.ljust(width) for cell, width in cells).rstrip())
     return 0
+
+
+def service_health(conf: cfg.ConfigOpts, transport: Any = None) -> int:
+    """Ping every service in the table over RPC and print the answers;
+    1 if a service that should answer (an RPC service, up per its
+    heartbeat, not forced down) did not."""
+    own_transport = transport is None
+    if own_transport:
+        transport = rpc.get_transport(conf)
+    try:
+        rows = health_report.check_all(conf, transport, _db(conf))
+    finally:
+        if own_transport:
+            transport.cleanup()
+    _print_table(health_report.table(rows))
+    failed = [row for row in rows if row.failed]
+    if failed:
+        print("%d service(s) up per heartbeat did not answer a ping within "
+              "%ss ([health] ping_timeout): their RPC consumers are deaf or "
+              "overloaded; check their logs, then restart them."
+              % (len(failed), conf.health.ping_timeout), file=sys.stderr)
+        return 1
+    return 0
+
+
+def _print_table(rows: list[tuple[str, ...]]) -> None:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        cells = zip(row, widths, strict=True)
+        print("  ".join(cell.ljust(width) for cell, width in cells).rstrip())
 
 
 def service_delete(conf: cfg.ConfigOpts) -> int:
@@ -169,6 +204,7 @@ def _add_parsers(subparsers: Any) -> None:
     svc = subparsers.add_parser("service", help="Service records")\
         .add_subparsers(dest="action", required=True)
     svc.add_parser("list").set_defaults(func=service_list)
+    svc.add_parser("health").set_defaults(func=service_health)
     delete = svc.add_parser("delete")
     delete.add_argument("service_id", type=int)
     delete.set_defaults(func=service_delete)

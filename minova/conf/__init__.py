@@ -12,6 +12,7 @@ from minova.conf import base
 from minova.conf import compute
 from minova.conf import conductor
 from minova.conf import database
+from minova.conf import health
 from minova.conf import identity
 from minova.conf import image
 from minova.conf import network
@@ -24,7 +25,7 @@ from minova.conf import wsgi
 
 _MODULES = (base, service, wsgi, api, conductor, scheduler, compute,
             database, rpc, upgrade_levels, image, quota,
-            identity, network)
+            identity, network, health)
 
 
 def register_opts(conf: cfg.ConfigOpts) -> None:
