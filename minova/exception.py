@@ -483,3 +483,9 @@ class NetworkNotFoundForBoot(Invalid):
 
 class PortNotUsable(Invalid):
     msg_fmt = "Port %(port_id)s not usable for instance %(instance)s."
+
+
+class FakeOperationFailed(MinovaException):
+    """An operation the fake virt driver was scripted to fail
+    (minova.virt.fake_script): the fault message is the one asked for."""
+    msg_fmt = "%(reason)s"
