@@ -66,9 +66,9 @@ def _message(exc: Exception) -> str:
 class ComputeManager(resize_manager.ResizeMixin, manager.Manager):
     """Server side of ``minova.compute.rpcapi.ComputeAPI``."""
 
-    # 1.1: pause/unpause, suspend/resume, rebuild; 1.2: resize
-    # (minova.compute.rpcapi)
-    target = messaging.Target(version="1.2")
+    # 1.1: pause/unpause, suspend/resume, rebuild; 1.2: resize; 1.3:
+    # reset_host (minova.compute.rpcapi)
+    target = messaging.Target(version="1.3")
     service_name = "compute"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -416,6 +416,17 @@ class ComputeManager(resize_manager.ResizeMixin, manager.Manager):
                      race.format_message())
             return False
         return True
+
+    def reset_host(self, context: Any) -> None:
+        """The cloud was reset (minova.reset): the database has no
+        instance any more, so neither does this host."""
+        ctxt = self._context()
+        for uuid in self.driver.list_instances():
+            self.driver.destroy(ctxt, _Stub(uuid))
+        self.rt.sync_instances([], [])
+        self._released = []
+        self.rt.update(ctxt)
+        LOG.info("Compute %s reset: no instances", self.host)
 
     # -- reporting ---------------------------------------------------------
 
