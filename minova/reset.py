@@ -58,6 +58,8 @@ class Result:
     services_reset: list[str] = dataclasses.field(default_factory=list)
     services_missed: list[str] = dataclasses.field(default_factory=list)
     seconds: float = 0.0
+    # Where the time went: database, bootstrap, services.
+    phases: dict[str, float] = dataclasses.field(default_factory=dict)
 
     def to_dict(self) -> dict:
         return dataclasses.asdict(self)
@@ -81,7 +83,9 @@ def _passwords(conf: cfg.ConfigOpts) -> tuple[str | None, str | None]:
 
 def reset_database(conf: cfg.ConfigOpts, db: db_api.Database,
                    result: Result) -> None:
+    started = time.monotonic()
     wiped = db_reset.wipe(db, _bootstrapped(conf))
+    result.phases["database"] = round(time.monotonic() - started, 3)
     result.rows_deleted = wiped.rows
     store = image_store.Store(conf.image.store_path)
     for image_id in wiped.image_ids:
@@ -99,6 +103,8 @@ def reset_database(conf: cfg.ConfigOpts, db: db_api.Database,
                     "minova-manage bootstrap.", exc)
         return
     result.created = done.created
+    result.phases["bootstrap"] = round(
+        time.monotonic() - started - result.phases["database"], 3)
 
 
 def reset_services(conf: cfg.ConfigOpts, transport: messaging.Transport,
@@ -138,7 +144,10 @@ def reset(conf: cfg.ConfigOpts, transport: messaging.Transport | None,
     if identity is not None:
         identity.cache.invalidate()
     if transport is not None:
+        services_started = time.monotonic()
         reset_services(conf, transport, db, result)
+        result.phases["services"] = round(
+            time.monotonic() - services_started, 3)
     result.seconds = round(time.monotonic() - started, 3)
     LOG.warning("The cloud was reset in %.3f s: %d rows deleted; "
                 "recreated: %s; services reset: %s%s.", result.seconds,
