@@ -96,6 +96,7 @@ def test_rebuilds_count_as_build_attempts_of_the_server(cloud):
         == ["Error", "Success"]
 
 
+@pytest.mark.backends("rpc")
 def test_stop_fails_first_time_then_succeeds(cloud):
     sid = boot(cloud, metadata={"minova:stop_fail_times": "1",
                                 "minova:stop_fail": "guest agent hung"})[
