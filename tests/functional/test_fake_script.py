@@ -5,6 +5,10 @@ real HTTP."""
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+
 import pytest
 
 from tests.functional import test_api_servers as servers_test
@@ -172,3 +176,36 @@ def test_nothing_scripted_by_default(cloud):
     assert cloud.delete("/v2.1/servers/%s" % sid).status_code == 204
     wait_for(lambda: cloud.get("/v2.1/servers/%s" % sid).status_code
              == 404, what="the delete")
+
+
+def test_the_openstack_cli_examples_of_the_docs(cloud, tmp_path):
+    """docs/api.md's CLI recipe: a delete that fails once, then works."""
+    cli_test = pytest.importorskip("tests.functional.test_openstack_cli")
+    if not os.path.exists(cli_test.OPENSTACK):
+        pytest.skip("python-openstackclient is not installed")
+    env = {key: value for key, value in os.environ.items()
+           if not key.startswith("OS_")}
+    env.update({"OS_AUTH_TYPE": "admin_token", "OS_TOKEN": "admin:admin",
+                "OS_ENDPOINT": cloud.base_url + "/v2.1",
+                "OS_IDENTITY_API_VERSION": "3",
+                "OS_IDENTITY_ENDPOINT_OVERRIDE": cloud.base_url + "/v2.1",
+                "HOME": str(tmp_path)})
+
+    def cli(*args):
+        result = subprocess.run([cli_test.OPENSTACK, *args], env=env,
+                                capture_output=True, text=True,
+                                timeout=120, check=False)
+        assert result.returncode == 0, (args, result.stdout, result.stderr)
+        return result.stdout
+
+    cli("flavor", "set", "--property", "minova:build_delay=0.2", "m1.tiny")
+    created = json.loads(cli(
+        "server", "create", "--flavor", "m1.tiny", "--image",
+        servers_test.IMAGE, "--nic", "none", "--property",
+        "minova:delete_fail_times=1", "--wait", "-f", "json", "vm1"))
+    assert created["status"] == "ACTIVE"
+    cli("server", "delete", "vm1")
+    server = wait_status(cloud, created["id"], "ERROR")
+    assert server["fault"]["message"].startswith("Scripted delete failure")
+    cli("server", "delete", "--wait", "vm1")
+    assert cloud.get("/v2.1/servers/%s" % created["id"]).status_code == 404
