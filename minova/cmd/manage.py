@@ -37,7 +37,8 @@ from minova.objects import service as service_obj
 DESCRIPTION = (
     "Administer a minova deployment: create or upgrade the database schema "
     "of [database] connection (db sync, db version), list or delete "
-    "service records (service list, service delete ID), print the version. "
+    "service records (service list, service delete ID), bring the cloud "
+    "back to its freshly bootstrapped state (reset), print the version. "
     "Options come from the config file (--config-file), as for the "
     "services.")
 
