@@ -54,6 +54,9 @@ class FakeDriver(driver.ComputeDriver):
     def _spawn_script(self, context: Any, instance: Any) -> None:
         error = (instance.metadata or {}).get(SPAWN_ERROR_KEY)
         if error:
+            LOG.warning("Instance %s: the metadata key %s is deprecated; "
+                        "use %sbuild_fail instead.", instance.uuid,
+                        SPAWN_ERROR_KEY, fake_script.PREFIX)
             raise exception.InstanceSpawnFailed(instance_uuid=instance.uuid,
                                                 reason=error)
         if fake_script.applies(instance, "build"):
