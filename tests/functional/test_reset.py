@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 import requests
 
+from minova import reset as cloud_reset
 from minova import service
 from minova.cmd import manage
 from minova.db import flavors as db_flavors
@@ -192,4 +193,18 @@ def test_minova_manage_reset(cloud, conf, capsys):
         assert cloud.compute_service.manager.driver.list_instances() == []
     assert cloud.compute("GET", "/servers/%s" % sid, admin).status_code \
         == 404
+    assert _ok(cloud.compute("GET", "/servers", admin))["servers"] == []
+
+
+def test_a_compute_that_does_not_answer_is_reported(cloud, conf,
+                                                     transport, db):
+    admin = cloud.admin()
+    sid = _boot(cloud, admin, "vm")
+    _active(cloud, admin, sid)
+    # Stopped, but its heartbeat is recent: the reset still counts on it.
+    cloud.compute_service.stop()
+    result = cloud_reset.reset(conf, transport, db, service_timeout=0.5)
+    assert result.services_missed == ["minova-compute on compute1"]
+    assert result.services_reset == ["minova-scheduler on test-host"]
+    # The database is reset all the same.
     assert _ok(cloud.compute("GET", "/servers", admin))["servers"] == []
