@@ -488,3 +488,9 @@ class PortNotUsable(Invalid):
 class PinnedZoneConflict(Conflict):
     """2.104: a pin the server's zone does not allow (Nova's 409)."""
     msg_fmt = "%(reason)s"
+
+
+class FakeOperationFailed(MinovaException):
+    """An operation the fake virt driver was scripted to fail
+    (minova.virt.fake_script): the fault message is the one asked for."""
+    msg_fmt = "%(reason)s"

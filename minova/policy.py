@@ -15,6 +15,7 @@ from oslo_policy import _checks  # the check classes, for _PURE_CHECKS
 from oslo_policy import policy as oslo_policy
 
 from minova import exception
+from minova.api.admin import policies as admin_policies
 from minova.identity import policies as identity_policies
 from minova.image import policies as image_policies
 from minova.network import policies as network_policies
@@ -319,7 +320,7 @@ _I9_RULES = [
 RULE_LISTS: list[list[oslo_policy.RuleDefault]] = [
     _BASE_RULES, _API_RULES, _SERVER_RULES, _RESOURCE_RULES, _RES1_RULES,
     _RES2_RULES, _MV_RULES, identity_policies.RULES, image_policies.RULES,
-    network_policies.RULES, _I9_RULES]
+    network_policies.RULES, _I9_RULES, admin_policies.RULES]
 
 
 def list_rules() -> list[oslo_policy.RuleDefault]:

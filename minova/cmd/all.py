@@ -56,6 +56,7 @@ def set_embedded_defaults(conf: cfg.ConfigOpts) -> None:
         conf.set_default(name, value)
     conf.set_default("workers", 1, group="conductor")
     conf.set_default("noauth2_on_loopback", True, group="api")
+    conf.set_default("enable_reset", True, group="api")
     conf.set_default("password_hash_rounds", 8, group="identity")
 
 

@@ -10,6 +10,8 @@
                                      projects, roles, keys, catalog
     minova-manage fernet setup       create the Fernet key repository
     minova-manage fernet rotate      rotate the Fernet keys
+    minova-manage reset              the whole cloud back to its freshly
+                                     bootstrapped state (tests of tools)
     minova-manage version            print minova's version
 """
 
@@ -23,6 +25,7 @@ from oslo_config import cfg
 from minova import config
 from minova import context as minova_context
 from minova import exception
+from minova import reset
 from minova import rpc
 from minova import servicegroup
 from minova import version
@@ -38,7 +41,8 @@ DESCRIPTION = (
     "Administer a minova deployment: create or upgrade the database schema "
     "of [database] connection (db sync, db version), list or delete "
     "service records (service list, service delete ID), ping every service "
-    "over RPC (service health), print the version. "
+    "over RPC (service health), bring the cloud back to its freshly "
+    "bootstrapped state (reset), print the version. "
     "Options come from the config file (--config-file), as for the "
     "services.")
 
@@ -191,6 +195,29 @@ def fernet_rotate(conf: cfg.ConfigOpts) -> int:
     return 0
 
 
+def cloud_reset(conf: cfg.ConfigOpts) -> int:
+    db = _db(conf)
+    url = conf.transport_url or ""
+    # An in-process transport is another process's own: its services
+    # catch up at their next periodic resync (minova-all: use
+    # POST /minova/reset instead).
+    transport = None if url.startswith("inproc:") else rpc.get_transport(
+        conf)
+    result = reset.reset(conf, transport, db)
+    print("Reset in %.3f s: %d rows deleted; recreated: %s; services "
+          "reset: %s" % (result.seconds, result.rows_deleted,
+                         ", ".join(result.created) or "nothing",
+                         ", ".join(result.services_reset) or "none"))
+    if transport is None:
+        print("The services were not told (transport %s): they resync "
+              "within [compute] update_resources_interval." % url)
+    if result.services_missed:
+        print("Did not answer, still hold their state: %s"
+              % ", ".join(result.services_missed), file=sys.stderr)
+        return 1
+    return 0
+
+
 def print_version(conf: cfg.ConfigOpts) -> int:
     print(version.version_string())
     return 0
@@ -220,6 +247,11 @@ def _add_parsers(subparsers: Any) -> None:
         .add_subparsers(dest="action", required=True)
     keys.add_parser("setup").set_defaults(func=fernet_setup)
     keys.add_parser("rotate").set_defaults(func=fernet_rotate)
+    subparsers.add_parser(
+        "reset", help="Every server, flavor, image, network, key pair, "
+                      "quota and identity object made since bootstrap "
+                      "goes; bootstrap runs again; the running services "
+                      "forget their instances").set_defaults(func=cloud_reset)
     subparsers.add_parser("version").set_defaults(func=print_version)
 
 

@@ -13,7 +13,9 @@ ACTIVE/suspending -> SUSPENDED and back (resuming); rebuild
 ACTIVE|STOPPED|ERROR/rebuilding -> rebuild_spawning -> ACTIVE (STOPPED if it
 was); delete */deleting -> DELETED. A failed build or rebuild is ERROR with a
 fault (a failed build also loses its host); a failed stop, start, reboot,
-pause, unpause, suspend or resume leaves a fault and clears the task.
+pause, unpause, suspend or resume leaves a fault and clears the task (a
+reboot that left the guest down is ERROR too); a failed delete is ERROR
+with a fault, still on its host, to be deleted again.
 
 Each action's step here is an event of the request's instance action
 (``compute_<method>``, "Success" or "Error" with the traceback), written
@@ -64,9 +66,9 @@ def _message(exc: Exception) -> str:
 class ComputeManager(resize_manager.ResizeMixin, manager.Manager):
     """Server side of ``minova.compute.rpcapi.ComputeAPI``."""
 
-    # 1.1: pause/unpause, suspend/resume, rebuild; 1.2: resize
-    # (minova.compute.rpcapi)
-    target = messaging.Target(version="1.2")
+    # 1.1: pause/unpause, suspend/resume, rebuild; 1.2: resize; 1.3:
+    # reset_host (minova.compute.rpcapi)
+    target = messaging.Target(version="1.3")
     service_name = "compute"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -267,12 +269,18 @@ class ComputeManager(resize_manager.ResizeMixin, manager.Manager):
 
     def terminate_instance(self, context: Any, instance: Any) -> None:
         with lockutils.lock(instance.uuid), \
-                self._event(context, instance, "compute_terminate_instance"):
-            self._delete(context, instance)
+                self._event(context, instance,
+                            "compute_terminate_instance") as event:
+            self._delete(context, instance, event)
         self._report_soon()
 
-    def _delete(self, context: Any, instance: Any) -> None:
-        self.driver.destroy(context, instance)
+    def _delete(self, context: Any, instance: Any,
+                event: _Event | None = None) -> None:
+        try:
+            self.driver.destroy(context, instance)
+        except Exception as exc:
+            self._delete_failed(context, instance, exc, event)
+            return
         self._release(instance.uuid)
         instance.update({"vm_state": vm_states.DELETED, "task_state": None,
                          "power_state": power_state.NOSTATE,
@@ -283,6 +291,19 @@ class ComputeManager(resize_manager.ResizeMixin, manager.Manager):
         except exception.InstanceNotFound:
             pass  # deleted by someone else meanwhile: the end we wanted
         LOG.info("Instance %s deleted from %s", instance.uuid, self.host)
+
+    def _delete_failed(self, context: Any, instance: Any, exc: Exception,
+                       event: _Event | None) -> None:
+        """As Nova: a delete that failed leaves the server in ERROR, on
+        its host, with a fault; deleting it again tries again."""
+        LOG.error("Could not delete instance %s: %s", instance.uuid,
+                  _message(exc))
+        if event is not None:
+            event.fail(exc)
+        self._add_fault(context, instance, exc)
+        instance.update({"vm_state": vm_states.ERROR, "task_state": None,
+                         "power_state": self._power_state(instance)})
+        self._save_quietly(instance, task_states.DELETING)
 
     def stop_instance(self, context: Any, instance: Any) -> None:
         self._power_action(context, instance, "stop",
@@ -319,6 +340,10 @@ class ComputeManager(resize_manager.ResizeMixin, manager.Manager):
                 self._add_fault(context, instance, exc)
                 instance.task_state = None
                 instance.power_state = self._power_state(instance)
+                if (action == "reboot"
+                        and instance.power_state != power_state.RUNNING):
+                    # As Nova: a reboot that left the guest down is ERROR.
+                    instance.vm_state = vm_states.ERROR
                 self._save_quietly(instance, expected_task)
                 return
             instance.update({"vm_state": final_vm_state, "task_state": None,
@@ -391,6 +416,17 @@ class ComputeManager(resize_manager.ResizeMixin, manager.Manager):
                      race.format_message())
             return False
         return True
+
+    def reset_host(self, context: Any) -> None:
+        """The cloud was reset (minova.reset): the database has no
+        instance any more, so neither does this host."""
+        ctxt = self._context()
+        for uuid in self.driver.list_instances():
+            self.driver.destroy(ctxt, _Stub(uuid))
+        self.rt.sync_instances([], [])
+        self._released = []
+        self.rt.update(ctxt)
+        LOG.info("Compute %s reset: no instances", self.host)
 
     # -- reporting ---------------------------------------------------------
 

@@ -23,9 +23,10 @@ class ComputeAPI:
       resume_instance, rebuild_instance.
     * 1.2 - prep_resize, resize_instance, finish_resize, confirm_resize,
       revert_resize, finish_revert_resize.
+    * 1.3 - reset_host (call).
     """
 
-    VERSION = "1.2"
+    VERSION = "1.3"
 
     def __init__(self, conf: cfg.ConfigOpts,
                  transport: messaging.Transport) -> None:
@@ -125,3 +126,10 @@ class ComputeAPI:
                              migration: Any) -> None:
         self._resize_step(ctxt, "finish_revert_resize",
                           migration.source_compute, instance, migration)
+
+    def reset_host(self, ctxt: Any, host: str,
+                   timeout: float | None = None) -> None:
+        """Destroy every instance of the host's hypervisor and drop its
+        claims (``minova.reset``); returns once done."""
+        self.client.prepare(server=host, version="1.3",
+                            timeout=timeout).call(ctxt, "reset_host")

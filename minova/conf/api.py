@@ -30,6 +30,14 @@ api_opts = [
                 help="Let the metadata API pick the instance from an "
                      "X-Instance-ID header instead of the caller's "
                      "address. Only for tests and trusted proxies."),
+    cfg.BoolOpt("enable_reset",
+                default=False,
+                help="Serve POST /minova/reset on the compute API's port: "
+                     "an admin brings the whole cloud back to its freshly "
+                     "bootstrapped state (every server, flavor, image, "
+                     "project... made since goes), between two test runs "
+                     "of a tool. Off by default; minova-all turns it on. "
+                     "'minova-manage reset' does the same without it."),
 ]
 
 

@@ -61,7 +61,8 @@ allocation_opts = [
 fake_driver_group = cfg.OptGroup(
     "fake_driver", title="The fake virt driver",
     help="Instances that live in memory only; what the host pretends to "
-         "have.")
+         "have, and how long its operations take or how they fail "
+         "(docs/api.md, 'A fake cloud you can script').")
 
 fake_driver_opts = [
     cfg.IntOpt("vcpus", default=1000, min=0,
@@ -72,8 +73,37 @@ fake_driver_opts = [
                help="Local disk (GiB) the fake host reports."),
     cfg.FloatOpt("spawn_delay", default=0.0, min=0.0,
                  help="Seconds a spawn takes, to imitate a real "
-                      "hypervisor."),
+                      "hypervisor. The older name of build_delay: used "
+                      "when build_delay is not set."),
 ]
+
+# Scripted behaviour (minova.virt.fake_script): the defaults of every
+# server, which a flavor extra spec or a server metadata key
+# ``minova:<operation>_<what>`` overrides. Off unless set.
+SCRIPTED_OPERATIONS = ("build", "stop", "start", "reboot", "delete")
+
+
+def _scripted_opts() -> list:
+    opts = []
+    for op in SCRIPTED_OPERATIONS:
+        opts += [
+            cfg.FloatOpt("%s_delay" % op, min=0.0, max=86400.0,
+                         help="Seconds every %s takes on the fake driver "
+                              "(server metadata or flavor extra spec "
+                              "'minova:%s_delay' override it)." % (op, op)),
+            cfg.StrOpt("%s_fail" % op,
+                       help="Every %s on the fake driver fails, with this "
+                            "fault message ('minova:%s_fail')." % (op, op)),
+            cfg.IntOpt("%s_fail_times" % op, default=0, min=0,
+                       help="The first this many %s attempts of each "
+                            "server fail on the fake driver "
+                            "('minova:%s_fail_times'), counted across "
+                            "hosts and reschedules." % (op, op)),
+        ]
+    return opts
+
+
+fake_driver_opts += _scripted_opts()
 
 
 def register_opts(conf: cfg.ConfigOpts) -> None:

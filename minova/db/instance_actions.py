@@ -132,3 +132,15 @@ def get_events(db: db_api.Database,
         return list(session.scalars(
             sa.select(_EVENT).where(_EVENT.action_id == action_id)
             .order_by(_EVENT.start_time.desc(), _EVENT.id.desc())))
+
+
+def count_events(db: db_api.Database, instance_uuid: str,
+                 events: list[str]) -> int:
+    """How many events named one of ``events`` the server's actions
+    have, whatever their result."""
+    with db.session() as session:
+        return session.scalar(
+            sa.select(sa.func.count(_EVENT.id))
+            .join(_ACTION, _ACTION.id == _EVENT.action_id)
+            .where(_ACTION.instance_uuid == instance_uuid,
+                   _EVENT.event.in_(events))) or 0

@@ -96,9 +96,12 @@ def _ensure_user(conf: cfg.ConfigOpts, db: db_api.Database, result: Result,
 
 def bootstrap(conf: cfg.ConfigOpts, db: db_api.Database,
               admin_password: str | None, demo_password: str | None,
-              ports: dict[str, int] | None = None) -> Result:
+              ports: dict[str, int] | None = None,
+              with_catalog: bool = True) -> Result:
     """Create what is missing; ``ports``: the ports the APIs listen on
-    when they were asked for any (port 0)."""
+    when they were asked for any (port 0). ``with_catalog`` False leaves the
+    catalog as it is (a reset, ``minova.reset``, which may not know the
+    ports the running APIs took)."""
     result = Result()
     if key_repository(conf).setup():
         result.created.append("fernet keys")
@@ -125,7 +128,7 @@ def bootstrap(conf: cfg.ConfigOpts, db: db_api.Database,
                            {"enabled": True, "description": "Demo project"})
     _ensure_user(conf, db, result, DEMO, demo_password, demo_project,
                  roles["member"])
-    for api in catalog.APIS:
+    for api in catalog.APIS if with_catalog else ():
         url = catalog.endpoint_url(conf, api, ports)
         if identity_state.ensure_service(
                 db, api.service_id, api.type, api.name,

@@ -141,7 +141,8 @@ class InstanceActionEvent(base.MinovaObject,
 @base.MinovaObjectRegistry.register
 class InstanceActionEventList(ovo_base.ObjectListBase, base.MinovaObject):
     # Version 1.0: Initial version
-    VERSION = "1.0"
+    # Version 1.1: count_by_instance
+    VERSION = "1.1"
 
     fields = {"objects": fields.ListOfObjectsField("InstanceActionEvent")}
 
@@ -155,3 +156,12 @@ class InstanceActionEventList(ovo_base.ObjectListBase, base.MinovaObject):
             context, InstanceActionEvent(), row) for row in rows]
         result.obj_reset_changes()
         return result
+
+    @classmethod
+    @ovo_base.remotable
+    def count_by_instance(cls, context: Any, instance_uuid: str,
+                          events: list[str]) -> int:
+        """How many times the server ran one of ``events`` (the fake
+        driver's attempt count, minova.virt.fake_script)."""
+        return db_actions.count_events(cls._db(context), instance_uuid,
+                                       events)

@@ -205,3 +205,10 @@ class HostManager:
                         "%ss ago; no longer counting it. Check that its "
                         "minova-compute runs.", claim.host, uuid,
                         self.conf.scheduler.pending_claim_timeout)
+
+    def reset(self) -> None:
+        """Nothing pending, nothing cached: the next request reads the
+        rows."""
+        self.pending.clear()
+        self._rows = None
+        self._rows_read_at = float("-inf")

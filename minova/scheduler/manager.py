@@ -21,7 +21,8 @@ LOG = logging.getLogger(__name__)
 class SchedulerManager(manager.Manager):
     """Server side of ``minova.scheduler.rpcapi.SchedulerAPI``."""
 
-    target = messaging.Target(version="1.0")
+    # 1.1: reset_host_state (minova.scheduler.rpcapi)
+    target = messaging.Target(version="1.1")
     service_name = "scheduler"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -102,3 +103,10 @@ class SchedulerManager(manager.Manager):
             self.host_manager.update_instance_info(host_name,
                                                    instance_uuids,
                                                    released or [])
+
+    def reset_host_state(self, context: Any) -> None:
+        """The cloud was reset (minova.reset): read the hosts' rows again
+        and forget the placements they did not count yet."""
+        with self._lock:
+            self.host_manager.reset()
+        LOG.info("Scheduler state reset")

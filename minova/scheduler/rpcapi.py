@@ -19,9 +19,10 @@ class SchedulerAPI:
 
     * 1.0 - Initial version: select_destinations (call),
       update_instance_info (fanout cast).
+    * 1.1 - reset_host_state (call, to one scheduler).
     """
 
-    VERSION = "1.0"
+    VERSION = "1.1"
 
     def __init__(self, conf: cfg.ConfigOpts,
                  transport: messaging.Transport) -> None:
@@ -48,3 +49,10 @@ class SchedulerAPI:
         cctxt = self.client.prepare(fanout=True)
         cctxt.cast(ctxt, "update_instance_info", host_name=host_name,
                    instance_uuids=instance_uuids, released=released or [])
+
+    def reset_host_state(self, ctxt: Any, host: str,
+                         timeout: float | None = None) -> None:
+        """Have the scheduler on ``host`` forget its host states and
+        pending claims (``minova.reset``); returns once done."""
+        self.client.prepare(server=host, version="1.1",
+                            timeout=timeout).call(ctxt, "reset_host_state")

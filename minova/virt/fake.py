@@ -5,8 +5,12 @@ takes ``[fake_driver] spawn_delay`` seconds to spawn. Its "VIFs" are the
 ports the network component (``minova.network``) made for the instance
 before the build: the driver hands out no addresses of its own.
 
-For testing clients' error handling, an instance booted with the metadata
-key ``fake_spawn_error`` fails to spawn with that message.
+For testing clients, builds, stops, starts, reboots and deletes can be
+made slow or failing per server (``minova:build_delay``,
+``minova:stop_fail``, ``minova:reboot_fail_times``...: see
+``minova.virt.fake_script``). The older metadata key ``fake_spawn_error``
+still makes a build fail with that message; ``minova:build_fail`` is its
+successor.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from oslo_config import cfg
 from minova import exception
 from minova.compute import power_state
 from minova.virt import driver
+from minova.virt import fake_script
 
 LOG = logging.getLogger(__name__)
 
@@ -42,16 +47,37 @@ class FakeDriver(driver.ComputeDriver):
 
     def spawn(self, context: Any, instance: Any,
               requested_networks: Any = None) -> list[dict]:
-        error = (instance.metadata or {}).get(SPAWN_ERROR_KEY)
-        if error:
-            raise exception.InstanceSpawnFailed(instance_uuid=instance.uuid,
-                                                reason=error)
-        if self.conf.fake_driver.spawn_delay:
-            eventlet.sleep(self.conf.fake_driver.spawn_delay)
+        self._spawn_script(context, instance)
         self.instances[instance.uuid] = power_state.RUNNING
         return list(instance.network_info or [])
 
+    def _spawn_script(self, context: Any, instance: Any) -> None:
+        error = (instance.metadata or {}).get(SPAWN_ERROR_KEY)
+        if error:
+            LOG.warning("Instance %s: the metadata key %s is deprecated; "
+                        "use %sbuild_fail instead.", instance.uuid,
+                        SPAWN_ERROR_KEY, fake_script.PREFIX)
+            raise exception.InstanceSpawnFailed(instance_uuid=instance.uuid,
+                                                reason=error)
+        if fake_script.applies(instance, "build"):
+            self._scripted(context, instance, "build")
+        elif self.conf.fake_driver.spawn_delay:
+            eventlet.sleep(self.conf.fake_driver.spawn_delay)
+
+    def _scripted(self, context: Any, instance: Any, operation: str) -> None:
+        """Wait and fail as the server's script says (off by default)."""
+        plan = fake_script.script(self.conf, instance, operation)
+        if plan.delay:
+            eventlet.sleep(plan.delay)
+        error = fake_script.failure(context, instance, operation, plan)
+        if error is not None:
+            LOG.info("Instance %s: %s fails as scripted: %s", instance.uuid,
+                     operation, error.format_message())
+            raise error
+
     def destroy(self, context: Any, instance: Any) -> None:
+        if fake_script.applies(instance, "delete"):
+            self._scripted(context, instance, "delete")
         self.instances.pop(instance.uuid, None)
 
     def _require(self, instance: Any) -> None:
@@ -60,14 +86,26 @@ class FakeDriver(driver.ComputeDriver):
 
     def power_on(self, context: Any, instance: Any) -> None:
         self._require(instance)
+        if fake_script.applies(instance, "start"):
+            self._scripted(context, instance, "start")
         self.instances[instance.uuid] = power_state.RUNNING
 
     def power_off(self, context: Any, instance: Any) -> None:
         self._require(instance)
+        if fake_script.applies(instance, "stop"):
+            self._scripted(context, instance, "stop")
         self.instances[instance.uuid] = power_state.SHUTDOWN
 
     def reboot(self, context: Any, instance: Any, reboot_type: str) -> None:
         self._require(instance)
+        if fake_script.applies(instance, "reboot"):
+            try:
+                self._scripted(context, instance, "reboot")
+            except exception.FakeOperationFailed:
+                # A reboot that failed left the guest down: what makes
+                # Nova put the server in ERROR.
+                self.instances[instance.uuid] = power_state.SHUTDOWN
+                raise
         if (reboot_type == "SOFT"
                 and self.instances[instance.uuid] != power_state.RUNNING):
             raise exception.InstanceInvalidState(
@@ -105,12 +143,7 @@ class FakeDriver(driver.ComputeDriver):
     def rebuild(self, context: Any, instance: Any, image_ref: str,
                 preserve_ephemeral: bool = False) -> None:
         # An instance lost by the hypervisor (ERROR) is rebuilt too.
-        error = (instance.metadata or {}).get(SPAWN_ERROR_KEY)
-        if error:
-            raise exception.InstanceSpawnFailed(instance_uuid=instance.uuid,
-                                                reason=error)
-        if self.conf.fake_driver.spawn_delay:
-            eventlet.sleep(self.conf.fake_driver.spawn_delay)
+        self._spawn_script(context, instance)
         self.instances[instance.uuid] = power_state.RUNNING
 
     def migrate_disk_and_power_off(self, context: Any,

@@ -42,7 +42,7 @@ def _run(name: str, *args: str, timeout: float = 60) -> Any:
     ("scheduler", "picks a compute host", "--scheduler-workers"),
     ("compute", "instances of one compute host", "--compute-compute_driver"),
     ("manage", "Administer a minova deployment",
-     "{db,service,bootstrap,fernet,version}"),
+     "{db,service,bootstrap,fernet,reset,version}"),
 ])
 def test_help_says_what_the_program_is_and_its_main_options(name, what,
                                                             option):
