@@ -483,3 +483,11 @@ class NetworkNotFoundForBoot(Invalid):
 
 class PortNotUsable(Invalid):
     msg_fmt = "Port %(port_id)s not usable for instance %(instance)s."
+
+
+class BuildAbandoned(MinovaException):
+    """A build still in flight when its compute service stopped (the
+    drain's graceful_shutdown_timeout ran out)."""
+    msg_fmt = ("The compute service on %(host)s stopped during the build "
+               "of instance %(instance_uuid)s (graceful_shutdown_timeout "
+               "ran out); delete the server and boot it again.")

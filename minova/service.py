@@ -14,6 +14,7 @@ import logging
 import os
 import random
 import sys
+import time
 from typing import Any
 
 import eventlet
@@ -27,6 +28,8 @@ from minova import baserpc
 from minova import conductor
 from minova import context as minova_context
 from minova import exception
+from minova import inflight
+from minova import metrics
 from minova import rpc
 from minova import servicegroup
 from minova import version
@@ -181,7 +184,10 @@ class Service(_ServiceRecord, os_service.Service):
             objects_base.MinovaObjectSerializer(), db=self.db,
             indirection_api=self.indirection_api)
         self.rpcserver = rpc.get_server(self.transport, target, endpoints,
-                                        serializer)
+                                        serializer,
+                                        tracker=self.manager.inflight)
+        metrics.get().pool_size.labels("rpc", self.topic).set(
+            _rpc_pool_size(self.conf))
         self.rpcserver.start()
         self.manager.post_start_hook()
         if self.periodic_enable:
@@ -221,14 +227,21 @@ class Service(_ServiceRecord, os_service.Service):
             eventlet.sleep(min(idle or 0, self.periodic_interval_max))
 
     def stop(self, graceful: bool = True) -> None:
-        """Stop consuming and let handlers in flight finish; the heartbeat
-        and the periodic tasks are abandoned wherever they are (they are
-        this service's own calls, nobody waits for their answer)."""
+        """Stop consuming, then drain: let handlers and builds in flight
+        finish, saying every few seconds what is left, up to
+        graceful_shutdown_timeout; then log what is abandoned and let the
+        manager fail it (builds end in ERROR). The heartbeat and the
+        periodic tasks are abandoned wherever they are (they are this
+        service's own calls, nobody waits for their answer)."""
         if self.rpcserver is not None:
             waker = eventlet.spawn_after(0.2, self._wake_listener)
             try:
                 self.rpcserver.stop()
-                self.rpcserver.wait()
+                if inflight.drain(self.manager.inflight,
+                                  "%s on %s" % (self.binary, self.host),
+                                  drain_timeout(self.conf),
+                                  abandon=self.manager.abandon):
+                    self.rpcserver.wait()
             except Exception:
                 LOG.exception("Error stopping the RPC server of %s",
                               self.binary)
@@ -287,8 +300,10 @@ class WSGIService(_ServiceRecord, os_service.Service):
         self._setup_record(conf, transport, db_allowed=True, db=db)
         self.loader = loader or wsgi.Loader(conf)
         self.app_environ = app_environ or {}
+        self.inflight = inflight.Tracker()
+        self._abandoned = False
         self.app = _EnvironInjector(self.loader.load_app(name),
-                                    self.app_environ)
+                                    self.app_environ, name, self.inflight)
         self.workers = (getattr(conf, "%s_workers" % name, None)
                         or processutils.get_worker_count())
         self.server = wsgi.Server(
@@ -303,16 +318,24 @@ class WSGIService(_ServiceRecord, os_service.Service):
         self.db.reset_after_fork()
         self._register()
         self.server.start()
+        metrics.get().pool_size.labels("wsgi", self.name).set(
+            self.conf.wsgi.default_pool_size)
         # Last, as for an RPC service: up as soon as it answers.
         self.servicegroup_api.join(self)
 
     def stop(self, graceful: bool = True) -> None:
+        """Stop accepting, then drain the requests in flight (logging
+        them) up to graceful_shutdown_timeout."""
         self.server.stop()
+        self._abandoned = not inflight.drain(
+            self.inflight, "%s on %s" % (self.binary, self.host),
+            drain_timeout(self.conf))
         # The thread group holds only the heartbeat loop: abandon it.
         super().stop(graceful=False)
 
     def wait(self) -> None:
-        self.server.wait()
+        if not self._abandoned:
+            self.server.wait()
         super().wait()
 
     def reset(self) -> None:
@@ -323,15 +346,77 @@ class WSGIService(_ServiceRecord, os_service.Service):
 
 
 class _EnvironInjector:
-    """Puts the service's collaborators into each request's environ."""
+    """Puts the service's collaborators into each request's environ, and
+    records each request in flight (``tracker``, for the drain) and in
+    the metrics (by the route template the router put in the environ)."""
 
-    def __init__(self, app: Any, values: dict) -> None:
+    def __init__(self, app: Any, values: dict, name: str = "api",
+                 tracker: inflight.Tracker | None = None) -> None:
         self.app = app
         self.values = values
+        self.name = name
+        self.tracker = tracker or inflight.Tracker()
 
     def __call__(self, environ: dict, start_response: Any) -> Any:
         environ.update(self.values)
-        return self.app(environ, start_response)
+        token = self.tracker.start("api", _RouteKey(environ))
+        counter = metrics.get()
+        if not counter.enabled:
+            try:
+                return self.app(environ, start_response)
+            finally:
+                self.tracker.finish(token)
+        status = ["500"]
+
+        def _start_response(line: str, headers: list,
+                            exc_info: Any = None) -> Any:
+            status[0] = line[:3]
+            return start_response(line, headers, exc_info)
+
+        in_flight = counter.api_in_flight.labels(self.name)
+        in_flight.inc()
+        started = time.monotonic()
+        try:
+            return self.app(environ, _start_response)
+        finally:
+            self.tracker.finish(token)
+            in_flight.dec()
+            counter.api_request(
+                self.name, environ.get("minova.route", "unmatched"),
+                environ["REQUEST_METHOD"], status[0],
+                time.monotonic() - started)
+
+
+class _RouteKey:
+    """An API request's key in the tracker: its method and route template
+    once the router matched it, else its path."""
+
+    __slots__ = ("environ",)
+
+    def __init__(self, environ: dict) -> None:
+        self.environ = environ
+
+    def __str__(self) -> str:
+        return "%s %s" % (self.environ.get("REQUEST_METHOD"),
+                          self.environ.get("minova.route")
+                          or self.environ.get("PATH_INFO"))
+
+
+def drain_timeout(conf: cfg.ConfigOpts) -> float:
+    """How long a stop waits for work in flight: graceful_shutdown_timeout
+    (oslo.service's; 0 is no limit) less a margin, so that what is
+    abandoned is logged and failed before oslo.service's alarm ends the
+    process at that timeout."""
+    timeout = getattr(conf, "graceful_shutdown_timeout", 60)
+    if not timeout:
+        return float("inf")
+    return max(timeout - 3, timeout / 2)
+
+
+def _rpc_pool_size(conf: cfg.ConfigOpts) -> int:
+    # oslo.messaging registers executor_thread_pool_size when a server is
+    # built; its default otherwise.
+    return getattr(conf, "executor_thread_pool_size", 64)
 
 
 def _default(value: Any, fallback: Any) -> Any:

@@ -168,6 +168,7 @@ def main() -> None:
 def _main() -> None:
     set_embedded_defaults(cfg.CONF)
     conf = common.init(description=DESCRIPTION, cli_options=CLI_OPTIONS)
+    common.setup_metrics(conf)
     # Held until the process exits (it is referenced until wait returns).
     lock = common.state_lock(conf)
     transport, db = common.transport_and_db(conf)

@@ -37,6 +37,7 @@ from minova import conductor
 from minova import context as minova_context
 from minova import exception
 from minova import manager
+from minova import metrics
 from minova.compute import power_state
 from minova.compute import resize_manager
 from minova.compute import resource_tracker
@@ -175,16 +176,22 @@ class ComputeManager(resize_manager.ResizeMixin, manager.Manager):
                                request_spec: dict,
                                filter_properties: dict | None = None,
                                requested_networks: Any = None) -> None:
-        with lockutils.lock(instance.uuid), \
-                self._event(context, instance,
-                            "compute__do_build_and_run_instance") as event:
-            self._build(context, instance, node, filter_properties or {},
-                        requested_networks, event)
+        with self.inflight.track("build", instance.uuid,
+                                 (context, instance)):
+            with lockutils.lock(instance.uuid), \
+                    self._event(context, instance,
+                                "compute__do_build_and_run_instance") \
+                    as event:
+                outcome = self._build(context, instance, node,
+                                      filter_properties or {},
+                                      requested_networks, event)
+            metrics.get().boot(outcome)
         self._report_soon()
 
     def _build(self, context: Any, instance: Any, node: str,
                filter_properties: dict, requested_networks: Any,
-               event: _Event) -> None:
+               event: _Event) -> str:
+        """The build; returns its outcome for the metrics."""
         self.rt.claim(instance)
         instance.host = self.host
         instance.node = node
@@ -198,7 +205,7 @@ class ComputeManager(resize_manager.ResizeMixin, manager.Manager):
             LOG.info("Not building instance %s: %s", instance.uuid,
                      exc.format_message())
             self._release(instance.uuid)
-            return
+            return "superseded"
         try:
             network_info = self.driver.spawn(
                 context, instance, requested_networks=requested_networks)
@@ -207,7 +214,7 @@ class ComputeManager(resize_manager.ResizeMixin, manager.Manager):
                       _message(exc))
             event.fail(exc)
             self._build_failed(context, instance, exc)
-            return
+            return "error"
         instance.update({
             "vm_state": vm_states.ACTIVE, "task_state": None,
             "power_state": self._power_state(instance),
@@ -224,8 +231,30 @@ class ComputeManager(resize_manager.ResizeMixin, manager.Manager):
             if isinstance(exc, exception.InstanceNotFound):
                 self.driver.destroy(context, instance)
                 self._release(instance.uuid)
-            return
+            return "superseded"
         LOG.info("Instance %s is active on %s", instance.uuid, self.host)
+        return "active"
+
+    def abandon(self, entries: list) -> None:
+        """The stop's drain ran out of time: the builds still in flight
+        end in ERROR with a fault saying so, not in BUILD (the process
+        exits under them). Their own save, should they finish after all,
+        then fails its task state check."""
+        for entry in entries:
+            if entry.kind != "build":
+                continue
+            context, instance = entry.payload
+            LOG.warning("Abandoning the build of instance %s (%.0f s in "
+                        "flight): set to ERROR", instance.uuid, entry.age())
+            try:
+                self._build_failed(context, instance,
+                                   exception.BuildAbandoned(
+                                       host=self.host,
+                                       instance_uuid=instance.uuid))
+            except Exception:
+                LOG.exception("Could not set abandoned instance %s to "
+                              "ERROR", instance.uuid)
+            metrics.get().boot("abandoned")
 
     def _build_failed(self, context: Any, instance: Any,
                       exc: Exception) -> None:

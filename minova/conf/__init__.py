@@ -14,6 +14,7 @@ from minova.conf import conductor
 from minova.conf import database
 from minova.conf import identity
 from minova.conf import image
+from minova.conf import metrics
 from minova.conf import network
 from minova.conf import quota
 from minova.conf import rpc
@@ -24,7 +25,7 @@ from minova.conf import wsgi
 
 _MODULES = (base, service, wsgi, api, conductor, scheduler, compute,
             database, rpc, upgrade_levels, image, quota,
-            identity, network)
+            identity, network, metrics)
 
 
 def register_opts(conf: cfg.ConfigOpts) -> None:
