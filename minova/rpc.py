@@ -178,7 +178,8 @@ def get_server(transport: messaging.Transport, target: messaging.Target,
     # and the executor argument itself is deprecated.
     dispatcher = TrackingDispatcher(
         endpoints, serializer, messaging.DefaultRPCAccessPolicy,
-        topic=target.topic, tracker=tracker or inflight.Tracker())
+        topic=target.topic, tracker=(tracker if tracker is not None
+                                          else inflight.Tracker()))
     return rpc_server.RPCServer(transport, target, dispatcher, None)
 
 
@@ -196,7 +197,9 @@ class TrackingDispatcher(rpc_dispatcher.RPCDispatcher):
     def dispatch(self, incoming: Any) -> Any:
         method = str(incoming.message.get("method"))
         counter = metrics.get()
-        token = self.tracker.start("rpc", method)
+        # The handler's green thread: what a drain that ran out of time
+        # ends (minova.service.Service.stop).
+        token = self.tracker.start("rpc", method, eventlet.getcurrent())
         started = time.monotonic()
         if counter.enabled:
             counter.rpc_in_flight.labels(self.topic).inc()

@@ -240,7 +240,7 @@ class Service(_ServiceRecord, os_service.Service):
                 if inflight.drain(self.manager.inflight,
                                   "%s on %s" % (self.binary, self.host),
                                   drain_timeout(self.conf),
-                                  abandon=self.manager.abandon):
+                                  abandon=self._abandon):
                     self.rpcserver.wait()
             except Exception:
                 LOG.exception("Error stopping the RPC server of %s",
@@ -254,6 +254,20 @@ class Service(_ServiceRecord, os_service.Service):
         # Not graceful for the thread group: it holds only the heartbeat
         # and periodic loops, which never end by themselves.
         super().stop(graceful=False)
+
+    def _abandon(self, entries: list[inflight.Entry]) -> None:
+        """The manager fails what it must (builds to ERROR), then the
+        handlers left are ended: they would be by the process's exit
+        anyway, and this lets their own clean-up (an action event's
+        failure) run while the conductor is still reachable."""
+        self.manager.abandon(entries)
+        for entry in entries:
+            if entry.kind == "rpc" and entry.payload is not None:
+                try:
+                    eventlet.kill(entry.payload)
+                except Exception:
+                    LOG.exception("Could not end the handler of %s",
+                                  entry.key)
 
     def _wake_listener(self) -> None:
         """Cast a ping to this server's own queue.
@@ -355,7 +369,8 @@ class _EnvironInjector:
         self.app = app
         self.values = values
         self.name = name
-        self.tracker = tracker or inflight.Tracker()
+        self.tracker = (tracker if tracker is not None
+                        else inflight.Tracker())
 
     def __call__(self, environ: dict, start_response: Any) -> Any:
         environ.update(self.values)
