@@ -173,14 +173,20 @@ class Deployment:
         assert result.returncode == 0, result.stderr
         return result.stdout
 
-    def start(self, binary: str, host: str, **options: Any) -> Process:
+    def start(self, binary: str, host: str,
+              sections: dict[str, dict] | None = None,
+              **options: Any) -> Process:
         """Start ``minova-<binary>`` as host ``host``, with ``options``
-        ([DEFAULT] ones) for this process only."""
+        ([DEFAULT] ones) and ``sections`` (``{group: {name: value}}``)
+        for this process only."""
         name = "%s-%s" % (binary, host)
         own = self.workdir / ("%s.conf" % name)
         options["host"] = host
-        own.write_text("[DEFAULT]\n" + "".join(
-            "%s = %s\n" % item for item in options.items()))
+        own.write_text("".join(
+            "[%s]\n" % group + "".join("%s = %s\n" % item
+                                       for item in values.items())
+            for group, values in {"DEFAULT": options,
+                                  **(sections or {})}.items()))
         argv = [os.path.join(BIN, "minova-%s" % binary),
                 "--config-file", str(self.config),
                 "--config-file", str(own)]
