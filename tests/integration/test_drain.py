@@ -9,6 +9,7 @@ import re
 import signal
 
 import pytest
+import requests
 
 from tests.integration import harness
 from tests.integration.test_cloud import boot
@@ -44,26 +45,41 @@ def _start(deploy: harness.Deployment) -> dict[str, harness.Process]:
     wait_for(lambda: len(deploy.get("/v2.1/os-hypervisors").json()
                          ["hypervisors"]) == 2,
              timeout=30, interval=0.5, what="two compute nodes")
+    response = requests.put(
+        deploy.api_url + "/v2.1/os-quota-sets/admin", headers=harness.ADMIN,
+        json={"quota_set": {"instances": -1, "cores": -1, "ram": -1}},
+        timeout=10)
+    assert response.status_code == 200, response.text
     return processes
+
+
+def _placed(deploy: harness.Deployment,
+            ids: list[str]) -> dict[str, str] | None:
+    """Server -> its compute, once every build is on one (spawning, or
+    already done)."""
+    found = servers(deploy)
+    hosts = {}
+    for server_id in ids:
+        server = found[server_id]
+        if server["status"] != "ACTIVE" and server[TASK_ATTR] != "spawning":
+            return None
+        hosts[server_id] = server[HOST_ATTR]
+    return hosts
+
+
+def _lines(log: str, text: str) -> list[str]:
+    return [line for line in log.splitlines() if text in line]
+
+
+def _uuids(line: str) -> set[str]:
+    return set(re.findall(r"[0-9a-f-]{36}", line))
 
 
 def test_sigterm_with_twenty_builds_in_flight(deployment):
     processes = _start(deployment)
     ids = [boot(deployment, "drain-%d" % n) for n in range(20)]
-
-    def placed() -> dict[str, str] | None:
-        found = servers(deployment)
-        hosts = {}
-        for server_id in ids:
-            server = found[server_id]
-            on_host = (server["status"] == "ACTIVE" or
-                       server[TASK_ATTR] == "spawning")
-            if not on_host:
-                return None
-            hosts[server_id] = server[HOST_ATTR]
-        return hosts
-    hosts = wait_for(placed, timeout=60, interval=0.25,
-                     what="twenty builds on their computes")
+    hosts = wait_for(lambda: _placed(deployment, ids), timeout=60,
+                     interval=0.25, what="twenty builds on their computes")
     slow = [i for i in ids if hosts[i] == SLOW]
     fast = [i for i in ids if hosts[i] == FAST]
     assert slow and fast, hosts
@@ -74,8 +90,7 @@ def test_sigterm_with_twenty_builds_in_flight(deployment):
         assert processes[host].wait(timeout=SHUTDOWN_TIMEOUT + 10) == 0
 
     found = servers(deployment)
-    for server_id in fast:
-        assert found[server_id]["status"] == "ACTIVE", found[server_id]
+    assert [found[i]["status"] for i in fast] == ["ACTIVE"] * len(fast)
     for server_id in slow:
         server = found[server_id]
         assert server["status"] == "ERROR", server
@@ -84,20 +99,16 @@ def test_sigterm_with_twenty_builds_in_flight(deployment):
 
     slow_log = processes[SLOW].log()
     assert "Graceful shutdown timeout exceeded" not in slow_log
-    [abandoned] = [line for line in slow_log.splitlines()
-                   if "abandoned after" in line]
-    for server_id in slow:
-        assert server_id in abandoned
+    [abandoned] = _lines(slow_log, "abandoned after")
+    assert _uuids(abandoned) == set(slow)
     # While it waited, it said for what: the handlers and the builds.
-    waiting = [line for line in slow_log.splitlines()
-               if "waiting for work in flight" in line]
+    waiting = _lines(slow_log, "waiting for work in flight")
     assert waiting and "build_and_run_instance" in waiting[0]
-    assert set(re.findall(r"[0-9a-f-]{36}", waiting[0])) == set(slow)
+    assert _uuids(waiting[0]) == set(slow)
 
     fast_log = processes[FAST].log()
     assert "abandoned" not in fast_log
     # (Its builds may all have ended before the signal: then it waited
     # for nothing and said nothing.)
-    for line in fast_log.splitlines():
-        if "waiting for work in flight" in line:
-            assert set(re.findall(r"[0-9a-f-]{36}", line)) <= set(fast)
+    for line in _lines(fast_log, "waiting for work in flight"):
+        assert _uuids(line) <= set(fast)
