@@ -23,6 +23,7 @@ import shutil
 import statistics
 import sys
 import tempfile
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
@@ -76,6 +77,55 @@ def _start(procs: _common.Processes, tmp: str, workers: list[int]) -> dict:
     return targets
 
 
+def _in_process(config: str, rounds: int, calls: int = 300) -> dict:
+    """``GET /v2.1/flavors`` through the loaded paste app and the API's
+    request wrapper, no HTTP: process CPU seconds per request with
+    metrics on and off, batches alternating. Less moved by a busy
+    machine than the HTTP rates (no client, no second process)."""
+    import webob
+    from oslo_config import cfg
+
+    from minova import config as minova_config
+    from minova import inflight
+    from minova import metrics
+    from minova import rpc
+    from minova import service
+    from minova import wsgi
+    from minova.api import deps as api_deps
+    from minova.db import api as db_api
+
+    conf = cfg.CONF
+    minova_config.register(conf)
+    conf(['--config-file', config], project='minova')
+    db = db_api.Database.from_conf(conf)
+    deps = api_deps.build(conf, rpc.get_transport(conf), db)
+    app = service._EnvironInjector(
+        wsgi.Loader(conf).load_app('osapi_compute'), deps.environ(),
+        'osapi_compute', inflight.Tracker())
+    cpu: dict = {'off': [], 'on': []}
+    for round_ in range(rounds + 1):
+        for name in ('off', 'on'):
+            if name == 'on':
+                metrics.setup(conf)
+            start = time.process_time()
+            for _ in range(calls):
+                response = webob.Request.blank(
+                    PATH, headers=USER).get_response(app)
+                if response.status_int != 200:
+                    raise RuntimeError(f'{name}: {response.status}')
+            if round_:  # the first round warms up
+                cpu[name].append((time.process_time() - start) / calls)
+            metrics.teardown()
+    conf.reset()
+    return {'cpu_us_per_request_off': round(
+                statistics.median(cpu['off']) * 1e6, 1),
+            'cpu_us_per_request_on': round(
+                statistics.median(cpu['on']) * 1e6, 1),
+            'paired_ratio_off_to_on': round(statistics.median(
+                off / on for off, on in zip(cpu['off'], cpu['on'],
+                                            strict=True)), 3)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--runs', type=int, default=5)
@@ -84,6 +134,10 @@ def main() -> None:
                         default=[1, 16])
     parser.add_argument('--workers', type=int, nargs='+', default=[1])
     parser.add_argument('--python-client', action='store_true')
+    parser.add_argument('--rounds', type=int, default=10,
+                        help='in-process rounds (0: none)')
+    parser.add_argument('--no-http', action='store_true',
+                        help='only the in-process measurement')
     args = parser.parse_args()
     _common.exit_on_sigterm()
     if not args.python_client and not shutil.which('wrk'):
@@ -93,32 +147,51 @@ def main() -> None:
     load = api_bench._python_client if args.python_client else api_bench._wrk
 
     tmp = tempfile.mkdtemp(prefix='minova-bench-metrics-')
+    rates: dict = {}
     try:
-        with _common.Processes() as procs:
-            targets = _start(procs, tmp, args.workers)
-            for port in targets.values():
-                load(port, PATH, USER, 4, 1)  # warm up
-            rates: dict = {(t, c): [] for t in targets
-                           for c in args.concurrency}
-            for run in range(args.runs):
-                for concurrency in args.concurrency:
-                    for (workers, on), port in targets.items():
-                        rate = load(port, PATH, USER, concurrency,
-                                    args.duration)
-                        rates[(workers, on), concurrency].append(rate)
-                        print(f'run {run + 1}/{args.runs} c={concurrency:<3}'
-                              f' workers={workers} metrics '
-                              f'{"on " if on else "off"} {rate:9.1f} req/s',
-                              flush=True)
+        if not args.no_http:
+            rates = _http(tmp, args, load)
+        in_process = {}
+        if args.rounds:
+            config = _config(tmp, 'in-process', 0, 1, True)
+            if args.no_http:
+                _common.run([os.path.join(_common.BIN, 'minova-manage'),
+                             '--config-file', config, 'db', 'sync'],
+                            os.path.join(tmp, 'manage.log'))
+            in_process = _in_process(config, args.rounds)
     except BaseException:
         print(f'logs kept in {tmp}', file=sys.stderr)
         raise
     shutil.rmtree(tmp, ignore_errors=True)
+    _report(rates, in_process, args)
 
+
+def _http(tmp: str, args: argparse.Namespace, load) -> dict:
+    with _common.Processes() as procs:
+        targets = _start(procs, tmp, args.workers)
+        for port in targets.values():
+            load(port, PATH, USER, 4, 1)  # warm up
+        rates: dict = {(t, c): [] for t in targets
+                       for c in args.concurrency}
+        for run in range(args.runs):
+            for concurrency in args.concurrency:
+                for (workers, on), port in targets.items():
+                    rate = load(port, PATH, USER, concurrency,
+                                args.duration)
+                    rates[(workers, on), concurrency].append(rate)
+                    print(f'run {run + 1}/{args.runs} c={concurrency:<3}'
+                          f' workers={workers} metrics '
+                          f'{"on " if on else "off"} {rate:9.1f} req/s',
+                          flush=True)
+    return rates
+
+
+def _report(rates: dict, in_process: dict,
+            args: argparse.Namespace) -> None:
     results = {}
     print(f'\n{"workers":>7} {"conc":>4} {"off req/s":>10} {"on req/s":>10}'
           f' {"on/off":>7} {"paired":>7}')
-    for workers in args.workers:
+    for workers in args.workers if rates else []:
         for concurrency in args.concurrency:
             off = rates[(workers, False), concurrency]
             on = rates[(workers, True), concurrency]
@@ -132,10 +205,15 @@ def main() -> None:
                   f'{statistics.median(off):>10.1f} '
                   f'{statistics.median(on):>10.1f} {ratio:>7.3f} '
                   f'{paired:>7.3f}')
+    if in_process:
+        print('in process, CPU per request: off %(cpu_us_per_request_off)s '
+              'us, on %(cpu_us_per_request_on)s us, paired off/on '
+              '%(paired_ratio_off_to_on)s' % in_process)
     print(json.dumps({'benchmark': 'metrics', 'runs': args.runs,
                       'duration_s': args.duration,
                       'generator': 'python' if args.python_client else 'wrk',
-                      'results': results, 'cpus': os.cpu_count(),
+                      'results': results, 'in_process': in_process,
+                      'cpus': os.cpu_count(),
                       'loadavg': os.getloadavg()}))
 
 

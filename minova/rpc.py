@@ -202,15 +202,20 @@ class TrackingDispatcher(rpc_dispatcher.RPCDispatcher):
         token = self.tracker.start("rpc", method, eventlet.getcurrent())
         started = time.monotonic()
         if counter.enabled:
-            counter.rpc_in_flight.labels(self.topic).inc()
+            counter.child(counter.rpc_in_flight, self.topic).inc()
         outcome = "error"
         try:
             result = super().dispatch(incoming)
             outcome = "ok"
             return result
+        except rpc_dispatcher.NoSuchMethod:
+            # Named by the sender: counted under one label, so that the
+            # metrics' label values stay a bounded set.
+            method = "unknown"
+            raise
         finally:
             self.tracker.finish(token)
             if counter.enabled:
-                counter.rpc_in_flight.labels(self.topic).dec()
+                counter.child(counter.rpc_in_flight, self.topic).dec()
                 counter.rpc_call_handled(self.topic, method, outcome,
                                          time.monotonic() - started)

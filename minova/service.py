@@ -388,7 +388,7 @@ class _EnvironInjector:
             status[0] = line[:3]
             return start_response(line, headers, exc_info)
 
-        in_flight = counter.api_in_flight.labels(self.name)
+        in_flight = counter.child(counter.api_in_flight, self.name)
         in_flight.inc()
         started = time.monotonic()
         try:
@@ -396,10 +396,17 @@ class _EnvironInjector:
         finally:
             self.tracker.finish(token)
             in_flight.dec()
+            method = environ["REQUEST_METHOD"]
             counter.api_request(
                 self.name, environ.get("minova.route", "unmatched"),
-                environ["REQUEST_METHOD"], status[0],
+                method if method in _METHODS else "other", status[0],
                 time.monotonic() - started)
+
+
+# The methods counted by name; any other (a client may send anything) is
+# "other", so that the metrics' labels stay a bounded set.
+_METHODS = frozenset(("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE",
+                      "OPTIONS"))
 
 
 class _RouteKey:
