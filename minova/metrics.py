@@ -79,7 +79,9 @@ class Metrics:
             "Time of an RPC call (to its answer) or cast (to its send).",
             ["topic", "method", "kind"], registry=r)
         self.rpc_handled = prom.Counter(
-            "minova_rpc_handled", "RPC messages handled.",
+            "minova_rpc_handled", "RPC messages handled (outcome ok; "
+                                  "fault: a domain error for the caller; "
+                                  "error: anything else).",
             ["topic", "method", "outcome"], registry=r)
         self.rpc_handled_latency = prom.Histogram(
             "minova_rpc_handled_duration_seconds",

@@ -26,6 +26,7 @@ from oslo_messaging.rpc import dispatcher as rpc_dispatcher
 from oslo_messaging.rpc import server as rpc_server
 
 from minova import context as minova_context
+from minova import exception
 from minova import inflight
 from minova import metrics
 
@@ -212,6 +213,12 @@ class TrackingDispatcher(rpc_dispatcher.RPCDispatcher):
             # Named by the sender: counted under one label, so that the
             # metrics' label values stay a bounded set.
             method = "unknown"
+            raise
+        except (exception.MinovaException,
+                rpc_dispatcher.ExpectedException):
+            # A domain answer (not found, conflict...) for the caller,
+            # not a failure of this service.
+            outcome = "fault"
             raise
         finally:
             self.tracker.finish(token)

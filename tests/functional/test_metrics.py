@@ -68,6 +68,13 @@ def test_api_serves_what_the_services_did(metrics_on, conf, transport, db,
     assert _value(samples, "minova_rpc_handled_duration_seconds_count",
                   topic="conductor") >= 1
     assert _value(samples, "minova_boots_total", outcome="active") == 1
+    # The compute looked for its own row before creating it: a domain
+    # error for the caller, not a failure of the conductor.
+    assert _value(samples, "minova_rpc_handled_total", topic="conductor",
+                  method="service_get_by_host_and_binary",
+                  outcome="fault") == 1
+    assert _value(samples, "minova_rpc_handled_total",
+                  outcome="error") == 0
     assert _value(samples, "minova_rpc_handlers_in_flight",
                   topic="compute") == 0
     assert _value(samples, "minova_executor_pool_size", pool="wsgi",
