@@ -28,6 +28,7 @@ import traceback
 from typing import Any
 
 import eventlet
+import greenlet
 import oslo_messaging as messaging
 from oslo_concurrency import lockutils
 from oslo_service import periodic_task
@@ -177,11 +178,12 @@ class ComputeManager(resize_manager.ResizeMixin, manager.Manager):
                                filter_properties: dict | None = None,
                                requested_networks: Any = None) -> None:
         with self.inflight.track("build", instance.uuid,
-                                 (context, instance)):
+                                 (context, instance, None)) as entry:
             with lockutils.lock(instance.uuid), \
                     self._event(context, instance,
                                 "compute__do_build_and_run_instance") \
                     as event:
+                entry.payload = (context, instance, event)
                 outcome = self._build(context, instance, node,
                                       filter_properties or {},
                                       requested_networks, event)
@@ -243,14 +245,17 @@ class ComputeManager(resize_manager.ResizeMixin, manager.Manager):
         for entry in entries:
             if entry.kind != "build":
                 continue
-            context, instance = entry.payload
+            context, instance, event = entry.payload
             LOG.warning("Abandoning the build of instance %s (%.0f s in "
                         "flight): set to ERROR", instance.uuid, entry.age())
+            reason = exception.BuildAbandoned(host=self.host,
+                                              instance_uuid=instance.uuid)
+            if event is not None:
+                # What its action event records when the handler is
+                # ended (minova.service.Service._abandon).
+                event.fail(reason)
             try:
-                self._build_failed(context, instance,
-                                   exception.BuildAbandoned(
-                                       host=self.host,
-                                       instance_uuid=instance.uuid))
+                self._build_failed(context, instance, reason)
             except Exception:
                 LOG.exception("Could not set abandoned instance %s to "
                               "ERROR", instance.uuid)
@@ -489,7 +494,11 @@ class _Event:
         return self
 
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
-        error = exc or self.error
+        # Ended from outside (an abandoned build, GreenletExit): the
+        # reason given to fail() says why, the exit does not.
+        error = (self.error if self.error is not None
+                 and isinstance(exc, greenlet.GreenletExit) else
+                 exc or self.error)
         if error is None:
             self._quietly(self.conductor_api.action_event_finish,
                           self.context, self.instance_uuid, self.name,

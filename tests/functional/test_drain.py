@@ -14,6 +14,7 @@ from oslo_service import service as os_service
 from minova import inflight
 from minova.compute import vm_states
 from minova.objects import instance as instance_obj
+from minova.objects import instance_action as action_obj
 from tests import fixtures
 from tests.compute_fixtures import start_compute
 from tests.compute_fixtures import wait_for_state
@@ -90,6 +91,19 @@ def test_builds_abandoned_at_the_timeout_end_in_error(
         failed = wait_for_state(user_context, inst.uuid, vm_states.ERROR)
         assert failed.task_state is None and failed.host is None
         assert "stopped during the build" in failed.fault.message
+
+    def build_event_finished(uuid):
+        [action] = action_obj.InstanceActionList.get_by_instance_uuid(
+            admin_context, uuid)
+        events = action_obj.InstanceActionEventList.get_by_action(
+            admin_context, action.id)
+        return [e for e in events if e.finish_time is not None]
+    # The build's action event says why it ended, too.
+    for inst in instances:
+        [event] = wait_for(lambda u=inst.uuid: build_event_finished(u),
+                           what="the build's event finished")
+        assert event.result == "Error"
+        assert "stopped during the build" in event.details
     # The handlers were ended, not left to finish later.
     wait_for(lambda: not compute.manager.inflight.entries(),
              what="the abandoned handlers to end")
