@@ -494,3 +494,11 @@ class FakeOperationFailed(MinovaException):
     """An operation the fake virt driver was scripted to fail
     (minova.virt.fake_script): the fault message is the one asked for."""
     msg_fmt = "%(reason)s"
+
+
+class BuildAbandoned(MinovaException):
+    """A build still in flight when its compute service stopped (the
+    drain's graceful_shutdown_timeout ran out)."""
+    msg_fmt = ("The compute service on %(host)s stopped during the build "
+               "of instance %(instance_uuid)s (graceful_shutdown_timeout "
+               "ran out); delete the server and boot it again.")

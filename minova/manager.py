@@ -15,6 +15,7 @@ from oslo_config import cfg
 from oslo_service import periodic_task
 
 from minova import context as minova_context
+from minova import inflight
 
 
 class Manager(periodic_task.PeriodicTasks):
@@ -31,6 +32,9 @@ class Manager(periodic_task.PeriodicTasks):
         self.backdoor_port: int | None = None
         # More endpoints (other namespaces) served on the same RPC server.
         self.additional_endpoints: list = []
+        # The service's work in flight: its RPC server's handlers, and
+        # what the manager adds (builds); what a stop drains.
+        self.inflight = inflight.Tracker()
 
     def _admin_context(self) -> minova_context.RequestContext:
         """A context for this service's own work, with its local DB."""
@@ -56,3 +60,7 @@ class Manager(periodic_task.PeriodicTasks):
 
     def reset(self) -> None:
         """Hook run on SIGHUP, after the config was reloaded."""
+
+    def abandon(self, entries: list[inflight.Entry]) -> None:
+        """Hook run at stop for the work still in flight at
+        graceful_shutdown_timeout, before the process exits under it."""

@@ -14,6 +14,7 @@ import logging
 import os
 import random
 import sys
+import time
 from typing import Any
 
 import eventlet
@@ -27,6 +28,8 @@ from minova import baserpc
 from minova import conductor
 from minova import context as minova_context
 from minova import exception
+from minova import inflight
+from minova import metrics
 from minova import rpc
 from minova import servicegroup
 from minova import version
@@ -75,6 +78,16 @@ class _ServiceRecord:
     def _context(self) -> minova_context.RequestContext:
         return minova_context.get_admin_context(
             db=self.db, indirection_api=self.indirection_api)
+
+    # When set (time.monotonic()), the drain at stop ends then rather than
+    # drain_timeout after the stop: services stopped one after the other
+    # in one process (minova-all) share the one graceful_shutdown_timeout.
+    drain_deadline: float | None = None
+
+    def _drain_budget(self) -> float:
+        if self.drain_deadline is None:
+            return drain_timeout(self.conf)
+        return self.drain_deadline - time.monotonic()
 
     def _register(self) -> None:
         """Get or create this service's row; safe against sibling races."""
@@ -181,6 +194,8 @@ class Service(_ServiceRecord, os_service.Service):
         if self.backdoor_port is not None:
             self.manager.backdoor_port = self.backdoor_port
         self.rpcserver = self._build_rpcserver()
+        metrics.get().pool_size.labels("rpc", self.topic).set(
+            _rpc_pool_size(self.conf))
         self.rpcserver.start()
         self.manager.post_start_hook()
         if self.periodic_enable:
@@ -205,7 +220,8 @@ class Service(_ServiceRecord, os_service.Service):
         serializer = rpc.RequestContextSerializer(
             objects_base.MinovaObjectSerializer(), db=self.db,
             indirection_api=self.indirection_api)
-        return rpc.get_server(self.transport, target, endpoints, serializer)
+        return rpc.get_server(self.transport, target, endpoints, serializer,
+                              tracker=self.manager.inflight)
 
     def rebuild_rpcserver(self) -> None:
         """Consume through a new RPC server (a new connection, its queues
@@ -254,9 +270,12 @@ class Service(_ServiceRecord, os_service.Service):
             eventlet.sleep(min(idle or 0, self.periodic_interval_max))
 
     def stop(self, graceful: bool = True) -> None:
-        """Stop consuming and let handlers in flight finish; the heartbeat
-        and the periodic tasks are abandoned wherever they are (they are
-        this service's own calls, nobody waits for their answer)."""
+        """Stop consuming, then drain: let handlers and builds in flight
+        finish, saying every few seconds what is left, up to
+        graceful_shutdown_timeout; then log what is abandoned and let the
+        manager fail it (builds end in ERROR). The heartbeat and the
+        periodic tasks are abandoned wherever they are (they are this
+        service's own calls, nobody waits for their answer)."""
         # First: probes see the service go, and no rebuild races the stop.
         if self.health_port is not None:
             self.health_port.stop()
@@ -265,7 +284,11 @@ class Service(_ServiceRecord, os_service.Service):
             waker = eventlet.spawn_after(0.2, self._wake_listener)
             try:
                 self.rpcserver.stop()
-                self.rpcserver.wait()
+                if inflight.drain(self.manager.inflight,
+                                  "%s on %s" % (self.binary, self.host),
+                                  self._drain_budget(),
+                                  abandon=self._abandon):
+                    self.rpcserver.wait()
             except Exception:
                 LOG.exception("Error stopping the RPC server of %s",
                               self.binary)
@@ -278,6 +301,20 @@ class Service(_ServiceRecord, os_service.Service):
         # Not graceful for the thread group: it holds only the heartbeat
         # and periodic loops, which never end by themselves.
         super().stop(graceful=False)
+
+    def _abandon(self, entries: list[inflight.Entry]) -> None:
+        """The manager fails what it must (builds to ERROR), then the
+        handlers left are ended: they would be by the process's exit
+        anyway, and this lets their own clean-up (an action event's
+        failure) run while the conductor is still reachable."""
+        self.manager.abandon(entries)
+        for entry in entries:
+            if entry.kind == "rpc" and entry.payload is not None:
+                try:
+                    eventlet.kill(entry.payload)
+                except Exception:
+                    LOG.exception("Could not end the handler of %s",
+                                  entry.key)
 
     def _wake_listener(self) -> None:
         """Cast a ping to this server's own queue.
@@ -324,11 +361,14 @@ class WSGIService(_ServiceRecord, os_service.Service):
         self._setup_record(conf, transport, db_allowed=True, db=db)
         self.loader = loader or wsgi.Loader(conf)
         self.app_environ = app_environ or {}
+        self.inflight = inflight.Tracker()
+        self._abandoned = False
         # The service itself too (its heartbeat, for /healthcheck); not
         # in app_environ, whose values are reset on SIGHUP.
         self.app = _EnvironInjector(
             self.loader.load_app(name),
-            {**self.app_environ, health_app.SERVICE_ENVIRON_KEY: self})
+            {**self.app_environ, health_app.SERVICE_ENVIRON_KEY: self},
+            name, self.inflight)
         self.workers = (getattr(conf, "%s_workers" % name, None)
                         or processutils.get_worker_count())
         self.server = wsgi.Server(
@@ -343,16 +383,24 @@ class WSGIService(_ServiceRecord, os_service.Service):
         self.db.reset_after_fork()
         self._register()
         self.server.start()
+        metrics.get().pool_size.labels("wsgi", self.name).set(
+            self.conf.wsgi.default_pool_size)
         # Last, as for an RPC service: up as soon as it answers.
         self.servicegroup_api.join(self)
 
     def stop(self, graceful: bool = True) -> None:
+        """Stop accepting, then drain the requests in flight (logging
+        them) up to graceful_shutdown_timeout."""
         self.server.stop()
+        self._abandoned = not inflight.drain(
+            self.inflight, "%s on %s" % (self.binary, self.host),
+            self._drain_budget())
         # The thread group holds only the heartbeat loop: abandon it.
         super().stop(graceful=False)
 
     def wait(self) -> None:
-        self.server.wait()
+        if not self._abandoned:
+            self.server.wait()
         super().wait()
 
     def reset(self) -> None:
@@ -363,15 +411,85 @@ class WSGIService(_ServiceRecord, os_service.Service):
 
 
 class _EnvironInjector:
-    """Puts the service's collaborators into each request's environ."""
+    """Puts the service's collaborators into each request's environ, and
+    records each request in flight (``tracker``, for the drain) and in
+    the metrics (by the route template the router put in the environ)."""
 
-    def __init__(self, app: Any, values: dict) -> None:
+    def __init__(self, app: Any, values: dict, name: str = "api",
+                 tracker: inflight.Tracker | None = None) -> None:
         self.app = app
         self.values = values
+        self.name = name
+        self.tracker = (tracker if tracker is not None
+                        else inflight.Tracker())
 
     def __call__(self, environ: dict, start_response: Any) -> Any:
         environ.update(self.values)
-        return self.app(environ, start_response)
+        token = self.tracker.start("api", _RouteKey(environ))
+        counter = metrics.get()
+        if not counter.enabled:
+            try:
+                return self.app(environ, start_response)
+            finally:
+                self.tracker.finish(token)
+        status = ["500"]
+
+        def _start_response(line: str, headers: list,
+                            exc_info: Any = None) -> Any:
+            status[0] = line[:3]
+            return start_response(line, headers, exc_info)
+
+        in_flight = counter.child(counter.api_in_flight, self.name)
+        in_flight.inc()
+        started = time.monotonic()
+        try:
+            return self.app(environ, _start_response)
+        finally:
+            self.tracker.finish(token)
+            in_flight.dec()
+            method = environ["REQUEST_METHOD"]
+            counter.api_request(
+                self.name, environ.get("minova.route", "unmatched"),
+                method if method in _METHODS else "other", status[0],
+                time.monotonic() - started)
+
+
+# The methods counted by name; any other (a client may send anything) is
+# "other", so that the metrics' labels stay a bounded set.
+_METHODS = frozenset(("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE",
+                      "OPTIONS"))
+
+
+class _RouteKey:
+    """An API request's key in the tracker: its method and route template
+    once the router matched it, else its path."""
+
+    __slots__ = ("environ",)
+
+    def __init__(self, environ: dict) -> None:
+        self.environ = environ
+
+    def __str__(self) -> str:
+        return "%s %s" % (self.environ.get("REQUEST_METHOD"),
+                          self.environ.get("minova.route")
+                          or self.environ.get("PATH_INFO"))
+
+
+def drain_timeout(conf: cfg.ConfigOpts) -> float:
+    """How long a stop waits for work in flight: graceful_shutdown_timeout
+    (oslo.service's; 0 is no limit) less a margin, so that what is
+    abandoned is logged and failed before oslo.service's alarm ends the
+    process at that timeout."""
+    timeout = getattr(conf, "graceful_shutdown_timeout", 60)
+    if not timeout:
+        return float("inf")
+    return max(timeout - 3, timeout / 2)
+
+
+def _rpc_pool_size(conf: cfg.ConfigOpts) -> int:
+    # oslo.messaging registers executor_thread_pool_size when a server is
+    # built; its default otherwise.
+    return getattr(conf, "executor_thread_pool_size", 64)
 
 
 def _default(value: Any, fallback: Any) -> Any:

@@ -15,6 +15,7 @@ per state directory.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -76,8 +77,11 @@ class BuiltAtStart(os_service.Service):
         self.service = self._factory()
         self.service.start()
 
+    drain_deadline: float | None = None
+
     def stop(self, graceful: bool = True) -> None:
         if self.service is not None:
+            self.service.drain_deadline = self.drain_deadline
             self.service.stop(graceful)
         super().stop(graceful)
 
@@ -111,7 +115,14 @@ class InOrder(os_service.Service):
             server.start()
 
     def stop(self, graceful: bool = True) -> None:
+        # One drain deadline for all: each draining from its own stop
+        # would add up past graceful_shutdown_timeout.
+        confs = [server.conf for server in self.services
+                 if hasattr(server, "conf")]
+        deadline = (time.monotonic() + service.drain_timeout(confs[0])
+                    if confs else None)
         for server in reversed(self.services):
+            server.drain_deadline = deadline
             server.stop(graceful)
         super().stop(graceful)
 
@@ -169,6 +180,7 @@ def main() -> None:
 def _main() -> None:
     set_embedded_defaults(cfg.CONF)
     conf = common.init(description=DESCRIPTION, cli_options=CLI_OPTIONS)
+    common.setup_metrics(conf)
     # Held until the process exits (it is referenced until wait returns).
     lock = common.state_lock(conf)
     transport, db = common.transport_and_db(conf)

@@ -1,5 +1,7 @@
 """minova-api: one WSGIService per name in ``[DEFAULT] enabled_apis``."""
 
+from oslo_concurrency import processutils
+
 from minova import service
 from minova.api import deps as api_deps
 from minova.cmd import common
@@ -25,6 +27,11 @@ def main() -> None:
 
 def _main() -> None:
     conf = common.init(description=DESCRIPTION, cli_options=CLI_OPTIONS)
+    # Workers are forked whenever one API has more than one (launch).
+    common.setup_metrics(conf, forks=any(
+        (getattr(conf, "%s_workers" % name, None)
+         or processutils.get_worker_count()) > 1
+        for name in conf.enabled_apis))
     transport, db = common.transport_and_db(conf)
     environ = api_deps.build(conf, transport, db).environ()
     servers = []

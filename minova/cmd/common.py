@@ -15,6 +15,7 @@ from oslo_config import cfg
 
 from minova import config
 from minova import exception
+from minova import metrics
 from minova import rpc
 from minova.conf import opts as conf_opts
 from minova.db import api as db_api
@@ -89,6 +90,21 @@ def _one_line(exc: Exception) -> str:
     else:
         text = "%s: %s" % (type(exc).__name__, exc)
     return " ".join(text.split())
+
+
+def setup_metrics(conf: cfg.ConfigOpts, forks: bool = False) -> None:
+    """This process's metrics (``minova.metrics``). A process that forks
+    workers uses prometheus_client's multiprocess mode, in a directory of
+    its binary under ``[metrics] multiprocess_dir``, emptied now; the
+    library reads ``PROMETHEUS_MULTIPROC_DIR`` when first imported, which
+    is at ``metrics.setup``."""
+    path = None
+    if forks and conf.metrics.enabled:
+        binary = os.path.basename(sys.argv[0]) or "minova"
+        path = os.path.join(conf.metrics.multiprocess_dir, binary)
+        metrics.clear_multiprocess_dir(path)
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = path
+    metrics.setup(conf, multiprocess_dir=path)
 
 
 def transport_and_db(conf: cfg.ConfigOpts) -> tuple:

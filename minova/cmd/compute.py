@@ -22,6 +22,7 @@ def main() -> None:
 
 def _main() -> None:
     conf = common.init(description=DESCRIPTION, cli_options=CLI_OPTIONS)
+    common.setup_metrics(conf)
     transport = rpc.get_transport(conf)
     common.check_broker(conf)
     db_allowed = conf.conductor.use_local

@@ -22,11 +22,12 @@ def main() -> None:
 
 def _main() -> None:
     conf = common.init(description=DESCRIPTION, cli_options=CLI_OPTIONS)
+    workers = conf.conductor.workers or processutils.get_worker_count()
+    common.setup_metrics(conf, forks=workers > 1)
     transport, db = common.transport_and_db(conf)
     server = service.Service.create(conf, transport,
                                     binary="minova-conductor",
                                     topic=conf.conductor.topic,
                                     manager=conf.conductor.manager, db=db)
-    workers = conf.conductor.workers or processutils.get_worker_count()
     service.serve(conf, server, workers=workers)
     service.wait()

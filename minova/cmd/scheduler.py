@@ -19,6 +19,7 @@ def main() -> None:
 
 def _main() -> None:
     conf = common.init(description=DESCRIPTION, cli_options=CLI_OPTIONS)
+    common.setup_metrics(conf, forks=(conf.scheduler.workers or 1) > 1)
     transport, db = common.transport_and_db(conf)
     server = service.Service.create(conf, transport,
                                     binary="minova-scheduler",

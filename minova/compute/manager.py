@@ -30,6 +30,7 @@ import traceback
 from typing import Any
 
 import eventlet
+import greenlet
 import oslo_messaging as messaging
 from oslo_concurrency import lockutils
 from oslo_service import periodic_task
@@ -39,6 +40,7 @@ from minova import conductor
 from minova import context as minova_context
 from minova import exception
 from minova import manager
+from minova import metrics
 from minova.compute import power_state
 from minova.compute import resize_manager
 from minova.compute import resource_tracker
@@ -177,16 +179,23 @@ class ComputeManager(resize_manager.ResizeMixin, manager.Manager):
                                request_spec: dict,
                                filter_properties: dict | None = None,
                                requested_networks: Any = None) -> None:
-        with lockutils.lock(instance.uuid), \
-                self._event(context, instance,
-                            "compute__do_build_and_run_instance") as event:
-            self._build(context, instance, node, filter_properties or {},
-                        requested_networks, event)
+        with self.inflight.track("build", instance.uuid,
+                                 (context, instance, None)) as entry:
+            with lockutils.lock(instance.uuid), \
+                    self._event(context, instance,
+                                "compute__do_build_and_run_instance") \
+                    as event:
+                entry.payload = (context, instance, event)
+                outcome = self._build(context, instance, node,
+                                      filter_properties or {},
+                                      requested_networks, event)
+            metrics.get().boot(outcome)
         self._report_soon()
 
     def _build(self, context: Any, instance: Any, node: str,
                filter_properties: dict, requested_networks: Any,
-               event: _Event) -> None:
+               event: _Event) -> str:
+        """The build; returns its outcome for the metrics."""
         self.rt.claim(instance)
         instance.host = self.host
         instance.node = node
@@ -200,7 +209,7 @@ class ComputeManager(resize_manager.ResizeMixin, manager.Manager):
             LOG.info("Not building instance %s: %s", instance.uuid,
                      exc.format_message())
             self._release(instance.uuid)
-            return
+            return "superseded"
         try:
             network_info = self.driver.spawn(
                 context, instance, requested_networks=requested_networks)
@@ -209,7 +218,7 @@ class ComputeManager(resize_manager.ResizeMixin, manager.Manager):
                       _message(exc))
             event.fail(exc)
             self._build_failed(context, instance, exc)
-            return
+            return "error"
         instance.update({
             "vm_state": vm_states.ACTIVE, "task_state": None,
             "power_state": self._power_state(instance),
@@ -226,8 +235,33 @@ class ComputeManager(resize_manager.ResizeMixin, manager.Manager):
             if isinstance(exc, exception.InstanceNotFound):
                 self.driver.destroy(context, instance)
                 self._release(instance.uuid)
-            return
+            return "superseded"
         LOG.info("Instance %s is active on %s", instance.uuid, self.host)
+        return "active"
+
+    def abandon(self, entries: list) -> None:
+        """The stop's drain ran out of time: the builds still in flight
+        end in ERROR with a fault saying so, not in BUILD (the process
+        exits under them). Their own save, should they finish after all,
+        then fails its task state check."""
+        for entry in entries:
+            if entry.kind != "build":
+                continue
+            context, instance, event = entry.payload
+            LOG.warning("Abandoning the build of instance %s (%.0f s in "
+                        "flight): set to ERROR", instance.uuid, entry.age())
+            reason = exception.BuildAbandoned(host=self.host,
+                                              instance_uuid=instance.uuid)
+            if event is not None:
+                # What its action event records when the handler is
+                # ended (minova.service.Service._abandon).
+                event.fail(reason)
+            try:
+                self._build_failed(context, instance, reason)
+            except Exception:
+                LOG.exception("Could not set abandoned instance %s to "
+                              "ERROR", instance.uuid)
+            metrics.get().boot("abandoned")
 
     def _build_failed(self, context: Any, instance: Any,
                       exc: Exception) -> None:
@@ -496,7 +530,11 @@ class _Event:
         return self
 
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
-        error = exc or self.error
+        # Ended from outside (an abandoned build, GreenletExit): the
+        # reason given to fail() says why, the exit does not.
+        error = (self.error if self.error is not None
+                 and isinstance(exc, greenlet.GreenletExit) else
+                 exc or self.error)
         if error is None:
             self._quietly(self.conductor_api.action_event_finish,
                           self.context, self.instance_uuid, self.name,

@@ -15,6 +15,7 @@ from minova.conf import database
 from minova.conf import health
 from minova.conf import identity
 from minova.conf import image
+from minova.conf import metrics
 from minova.conf import network
 from minova.conf import quota
 from minova.conf import rpc
@@ -25,7 +26,7 @@ from minova.conf import wsgi
 
 _MODULES = (base, service, wsgi, api, conductor, scheduler, compute,
             database, rpc, upgrade_levels, image, quota,
-            identity, network, health)
+            identity, network, health, metrics)
 
 
 def register_opts(conf: cfg.ConfigOpts) -> None:

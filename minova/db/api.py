@@ -36,6 +36,7 @@ from sqlalchemy import event
 from sqlalchemy import orm
 
 from minova import exception
+from minova import metrics
 
 LOG = logging.getLogger(__name__)
 
@@ -66,6 +67,8 @@ class Database:
         self.engine = sa.create_engine(url, **kwargs)
         if url.get_backend_name() == "sqlite":
             event.listen(self.engine, "connect", _sqlite_on_connect)
+        event.listen(self.engine, "checkout", _on_checkout)
+        event.listen(self.engine, "checkin", _on_checkin)
         self._sessionmaker = orm.sessionmaker(bind=self.engine,
                                               expire_on_commit=False)
         self._pid = os.getpid()
@@ -146,3 +149,16 @@ def _sqlite_on_connect(dbapi_conn: Any, _record: Any) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
+
+def _on_checkout(dbapi_connection: Any, record: Any, proxy: Any) -> None:
+    counter = metrics.get()
+    if counter.enabled:
+        counter.db_checkouts.inc()
+        counter.db_checked_out.inc()
+
+
+def _on_checkin(dbapi_connection: Any, record: Any) -> None:
+    counter = metrics.get()
+    if counter.enabled:
+        counter.db_checked_out.dec()

@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from minova import metrics
 from minova import wsgi
 from minova.health import app as health_app
 from minova.health import checks
@@ -55,8 +56,8 @@ def routes(service: Any) -> dict[str, Any]:
                                              backends_for(service)),
         "/healthcheck/live": health_app.HealthApp(subject, LIVENESS),
     }
-    # Prometheus metrics (issue 10, part 3) are mounted here:
-    # table["/metrics"] = <the metrics WSGI app of this process>
+    if service.conf.metrics.enabled:
+        table["/metrics"] = metrics.make_app(service.conf)
     return table
 
 

@@ -8,7 +8,8 @@ So every ``[health] self_ping_interval`` the service pings its own
 ``topic.host`` queue over the broker; after ``[health] self_ping_misses``
 unanswered pings in a row while the broker accepts connections, it
 rebuilds its RPC server (a new connection, queues declared and bound
-again, new consumers) and counts it in ``consumer_rebuilds``. Pings that
+again, new consumers) and counts it in ``consumer_rebuilds`` and in the
+metric ``minova_rpc_consumer_rebuilds_total``. Pings that
 fail while the broker is unreachable are not counted: oslo.messaging
 reconnects by itself when the broker is back.
 """
@@ -22,6 +23,7 @@ import eventlet
 
 from minova import baserpc
 from minova import context as minova_context
+from minova import metrics
 from minova.health import broker
 
 LOG = logging.getLogger(__name__)
@@ -92,4 +94,5 @@ class ConsumerWatchdog:
              "misses": self.misses, "queue": queue})
         self.misses = 0
         self.consumer_rebuilds += 1
+        metrics.get().consumer_rebuilt(self.service.binary, self.service.host)
         self.service.rebuild_rpcserver()

@@ -16,6 +16,7 @@ from oslo_config import cfg
 from oslo_utils import timeutils
 
 from minova import context as minova_context
+from minova import metrics
 
 LOG = logging.getLogger(__name__)
 
@@ -74,6 +75,7 @@ class DbDriver:
                             service.binary, service.host, exc,
                             service.report_interval)
             return
+        metrics.get().heartbeat_written(service.binary, service.host)
         if service.model_disconnected:
             service.model_disconnected = False
             LOG.info("Recovered the connection to the conductor; %s on %s "

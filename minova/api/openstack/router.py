@@ -114,10 +114,14 @@ class APIRouter:
         return response
 
     def _dispatch(self, req: wsgi_util.APIRequest) -> Any:
-        match = self.mapper.match(environ=req.environ)
+        match, route = self.mapper.routematch(environ=req.environ) or (
+            None, None)
         if match is None:
             raise exception.NotFound(
                 "The resource could not be found.")
+        # The route's template, for the metrics (minova.service).
+        req.environ["minova.route"] = (req.environ.get("SCRIPT_NAME", "")
+                                       + route.routepath)
         handler = match.pop("action")
         match.pop("controller", None)
         try:

@@ -1,0 +1,109 @@
+"""/metrics of a multi-worker minova-api: whichever worker answers, it
+reports every worker's requests (prometheus_client's multiprocess mode)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+
+import pytest
+import requests
+from prometheus_client import multiprocess
+from prometheus_client import parser
+
+from tests.functional.test_multiprocess import BIN
+from tests.functional.test_multiprocess import _answers
+from tests.functional.test_multiprocess import config_file  # noqa: F401
+from tests.utils import children
+from tests.utils import wait_for
+
+POOL_SIZE = 1000  # [wsgi] default_pool_size's default
+
+
+def _scrape(base: str) -> dict:
+    # A new connection each time: any worker may answer.
+    text = requests.get(base + "/metrics", timeout=10,
+                        headers={"Connection": "close"}).text
+    values: dict = {}
+    for family in parser.text_string_to_metric_families(text):
+        for sample in family.samples:
+            key = (sample.name,
+                   tuple(sorted(sample.labels.items())))
+            values[key] = sample.value
+    return values
+
+
+def _flavor_requests(values: dict) -> float:
+    return sum(value for (name, labels), value in values.items()
+               if name == "minova_api_requests_total"
+               and ("route", "/v2.1/flavors") in labels)
+
+
+def _served(path: str) -> float:
+    """API requests counted in one worker's own file."""
+    return sum(sample.value
+               for family in multiprocess.MultiProcessCollector.merge(
+                   [path], accumulate=False)
+               for sample in family.samples
+               if sample.name == "minova_api_requests_total")
+
+
+def _pool_size(values: dict) -> float:
+    return sum(value for (name, labels), value in values.items()
+               if name == "minova_executor_pool_size")
+
+
+@pytest.mark.slow
+def test_every_worker_reports_all_workers(config_file):  # noqa: F811
+    path, port = config_file
+    tmp = os.path.dirname(path)
+    base = "http://127.0.0.1:%d" % port
+    process = subprocess.Popen(
+        [os.path.join(BIN, "minova-api"), "--config-file", str(path)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        start_new_session=True)
+    try:
+        wait_for(lambda: process.poll() is not None or _answers(base + "/"),
+                 timeout=30, what="minova-api to answer GET /")
+        assert process.poll() is None, process.stderr.read().decode()
+        workers = wait_for(lambda: len(children(process.pid)) == 2
+                           and children(process.pid),
+                           timeout=10, what="two worker processes")
+        for _ in range(20):
+            response = requests.get(base + "/v2.1/flavors", timeout=10,
+                                    headers={"X-Auth-Token": "admin",
+                                             "Connection": "close"})
+            assert response.status_code == 200
+        # Ten scrapes, on new connections, reach both workers; each
+        # counts the twenty requests, wherever they were served.
+        for _ in range(10):
+            values = _scrape(base)
+            assert _flavor_requests(values) == 20
+            assert _pool_size(values) == 2 * POOL_SIZE
+        directory = os.path.join(tmp, "metrics", "minova-api")
+        # Both workers answered some of those thirty requests: each one's
+        # own file counts API requests.
+        for pid in workers:
+            assert _served(os.path.join(directory, "counter_%d.db" % pid))
+
+        # A worker killed and respawned: its requests still count, its
+        # live gauges (its pool) no longer do.
+        os.kill(workers[0], signal.SIGKILL)
+        wait_for(lambda: len(children(process.pid)) == 2
+                 and workers[0] not in children(process.pid),
+                 timeout=30, what="the worker to be respawned")
+        wait_for(lambda: _answers(base + "/"), timeout=30,
+                 what="the workers to answer")
+
+        def settled():
+            values = _scrape(base)
+            return (_pool_size(values) == 2 * POOL_SIZE
+                    and _flavor_requests(values) == 20)
+        wait_for(settled, timeout=30,
+                 what="the dead worker's pool to drop out")
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
+        process.stderr.close()
