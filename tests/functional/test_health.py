@@ -9,6 +9,7 @@ import socket
 import pytest
 import requests
 
+from minova import metrics
 from minova import service
 from minova.api import deps as api_deps
 from minova.cmd import manage
@@ -193,6 +194,30 @@ def test_compute_health_port(health_port, transport, scheduler, launched):
     assert "own RPC consumer did not answer a ping" in ready.text
     live = requests.get(base + "/healthcheck/live", timeout=30)
     assert live.status_code == 503
+
+
+def test_health_port_serves_the_services_metrics(health_port, transport,
+                                                 scheduler, launched):
+    """What Prometheus scrapes from an RPC service: its RPC handling, and
+    the consumer watchdog's rebuilds."""
+    metrics.setup(health_port)
+    try:
+        health_port.set_override("self_ping_interval", 0.2, group="health")
+        health_port.set_override("self_ping_misses", 2, group="health")
+        compute = start_compute(health_port, transport, launched)
+        _stop_consumer(compute)
+        wait_for(lambda: compute.watchdog.consumer_rebuilds == 1,
+                 timeout=15, what="the watchdog to rebuild the RPC server")
+        response = requests.get(
+            "http://127.0.0.1:%d/metrics" % compute.health_port.port,
+            timeout=30)
+        assert response.status_code == 200
+        assert ('minova_rpc_consumer_rebuilds_total{binary="minova-compute",'
+                'host="compute1"} 1.0') in response.text
+        assert ('minova_rpc_handled_total{method="ping",outcome="ok",'
+                'topic="compute"}') in response.text
+    finally:
+        metrics.teardown()
 
 
 def test_conductor_health_port_checks_its_database(health_port, transport,
