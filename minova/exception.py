@@ -32,6 +32,14 @@ def quote(value: object) -> str:
     return _REPR.repr(value)
 
 
+def describe(exc: BaseException) -> str:
+    """What a fault or a log line says of ``exc``: a domain exception's
+    own message, else its type and text."""
+    if isinstance(exc, MinovaException):
+        return exc.format_message()
+    return "%s: %s" % (type(exc).__name__, exc)
+
+
 def cut(text: str, limit: int = QUOTE_LIMIT) -> str:
     """``text`` itself, or a prefix of it marked with an ellipsis."""
     return text if len(text) <= limit else text[:limit] + "..."

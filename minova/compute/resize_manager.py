@@ -24,11 +24,7 @@ from minova.compute import vm_states
 
 LOG = logging.getLogger(__name__)
 
-
-def _message(exc: Exception) -> str:
-    if isinstance(exc, exception.MinovaException):
-        return exc.format_message()
-    return "%s: %s" % (type(exc).__name__, exc)
+_message = exception.describe
 
 
 class ResizeMixin:

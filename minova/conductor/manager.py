@@ -33,6 +33,8 @@ from minova.scheduler import rpcapi as scheduler_rpcapi
 
 LOG = logging.getLogger(__name__)
 
+_message = exception.describe
+
 # What an object method may raise on purpose when a compute races an API
 # action (the instance is gone, its task_state moved on): no traceback in
 # the conductor's log for those, the caller handles them.
@@ -354,12 +356,6 @@ class BuildTimedOut(exception.MinovaException):
 
     msg_fmt = ("Build did not complete within %(timeout)s s (the service "
                "handling it stopped); %(outcome)s")
-
-
-def _message(exc: Exception) -> str:
-    if isinstance(exc, exception.MinovaException):
-        return exc.format_message()
-    return "%s: %s" % (type(exc).__name__, exc)
 
 
 def _resize_failed(context: Any, instance: Any, migration: Any,
