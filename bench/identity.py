@@ -167,7 +167,6 @@ def _in_process_flavors(tmp: str, token: str, rounds: int,
 
     from minova import config
     from minova import rpc
-    from minova import service
     from minova import wsgi
     from minova.api import deps as api_deps
     from minova.db import api as db_api
@@ -181,7 +180,7 @@ def _in_process_flavors(tmp: str, token: str, rounds: int,
     conf.set_override('osapi_compute_listen', '127.0.0.1')
     db = db_api.Database.from_conf(conf)
     deps = api_deps.build(conf, rpc.get_transport(conf), db)
-    app = service._EnvironInjector(
+    app = wsgi.EnvironInjector(
         wsgi.Loader(conf).load_app('osapi_compute'), deps.environ())
     tokens = {'minova token': token, 'noauth2': 'bench:bench'}
     cpu: dict = {name: [] for name in tokens}

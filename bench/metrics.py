@@ -89,7 +89,6 @@ def _in_process(config: str, rounds: int, calls: int = 300) -> dict:
     from minova import inflight
     from minova import metrics
     from minova import rpc
-    from minova import service
     from minova import wsgi
     from minova.api import deps as api_deps
     from minova.db import api as db_api
@@ -99,7 +98,7 @@ def _in_process(config: str, rounds: int, calls: int = 300) -> dict:
     conf(['--config-file', config], project='minova')
     db = db_api.Database.from_conf(conf)
     deps = api_deps.build(conf, rpc.get_transport(conf), db)
-    app = service._EnvironInjector(
+    app = wsgi.EnvironInjector(
         wsgi.Loader(conf).load_app('osapi_compute'), deps.environ(),
         'osapi_compute', inflight.Tracker())
     cpu: dict = {'off': [], 'on': []}

@@ -10,6 +10,7 @@ import resource
 import socket
 import ssl
 import sys
+import time
 from typing import Any
 
 import eventlet
@@ -24,6 +25,8 @@ from paste import deploy
 
 from minova import access_log
 from minova import exception
+from minova import inflight
+from minova import metrics
 from minova import wsgi_protocol
 
 LOG = logging.getLogger(__name__)
@@ -321,3 +324,68 @@ class Router:
         if not match:
             raise webob.exc.HTTPNotFound()
         return match["controller"]
+
+
+class EnvironInjector:
+    """Puts the service's collaborators into each request's environ, and
+    records each request in flight (``tracker``, for the drain) and in
+    the metrics (by the route template the router put in the environ)."""
+
+    def __init__(self, app: Any, values: dict, name: str = "api",
+                 tracker: inflight.Tracker | None = None) -> None:
+        self.app = app
+        self.values = values
+        self.name = name
+        self.tracker = (tracker if tracker is not None
+                        else inflight.Tracker())
+
+    def __call__(self, environ: dict, start_response: Any) -> Any:
+        environ.update(self.values)
+        token = self.tracker.start("api", _RouteKey(environ))
+        counter = metrics.get()
+        if not counter.enabled:
+            try:
+                return self.app(environ, start_response)
+            finally:
+                self.tracker.finish(token)
+        status = ["500"]
+
+        def _start_response(line: str, headers: list,
+                            exc_info: Any = None) -> Any:
+            status[0] = line[:3]
+            return start_response(line, headers, exc_info)
+
+        in_flight = counter.child(counter.api_in_flight, self.name)
+        in_flight.inc()
+        started = time.monotonic()
+        try:
+            return self.app(environ, _start_response)
+        finally:
+            self.tracker.finish(token)
+            in_flight.dec()
+            method = environ["REQUEST_METHOD"]
+            counter.api_request(
+                self.name, environ.get("minova.route", "unmatched"),
+                method if method in _METHODS else "other", status[0],
+                time.monotonic() - started)
+
+
+# The methods counted by name; any other (a client may send anything) is
+# "other", so that the metrics' labels stay a bounded set.
+_METHODS = frozenset(("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE",
+                      "OPTIONS"))
+
+
+class _RouteKey:
+    """An API request's key in the tracker: its method and route template
+    once the router matched it, else its path."""
+
+    __slots__ = ("environ",)
+
+    def __init__(self, environ: dict) -> None:
+        self.environ = environ
+
+    def __str__(self) -> str:
+        return "%s %s" % (self.environ.get("REQUEST_METHOD"),
+                          self.environ.get("minova.route")
+                          or self.environ.get("PATH_INFO"))
