@@ -1,12 +1,6 @@
-"""SQLAlchemy models: the shape of minova's tables.
-
-The schema itself is created and changed only by the Alembic migrations in
-``minova/db/migrations``; a test checks that models and migrations agree.
-
-Soft-deleted tables follow Nova: ``deleted`` is 0 for live rows and the
-row's id once deleted, so unique constraints that include ``deleted``
-hold among live rows only.
-"""
+"""The compute API's tables: services and compute nodes, flavors and their
+extra specs and access, instances with their faults, tags, actions,
+groups and migrations, key pairs, quotas and idempotency keys."""
 
 from __future__ import annotations
 
@@ -16,26 +10,10 @@ import uuid
 import sqlalchemy as sa
 from sqlalchemy import orm
 
-
-def _utcnow() -> datetime.datetime:
-    return datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
-
-
-class Base(orm.DeclarativeBase):
-    pass
-
-
-class TimestampMixin:
-    created_at: orm.Mapped[datetime.datetime | None] = orm.mapped_column(
-        sa.DateTime, default=_utcnow)
-    updated_at: orm.Mapped[datetime.datetime | None] = orm.mapped_column(
-        sa.DateTime, onupdate=_utcnow)
-
-
-class SoftDeleteMixin:
-    deleted_at: orm.Mapped[datetime.datetime | None] = orm.mapped_column(
-        sa.DateTime)
-    deleted: orm.Mapped[int] = orm.mapped_column(sa.Integer, default=0)
+from minova.db.models.base import Base
+from minova.db.models.base import SoftDeleteMixin
+from minova.db.models.base import TimestampMixin
+from minova.db.models.base import utcnow
 
 
 class Service(Base, TimestampMixin, SoftDeleteMixin):
@@ -261,177 +239,7 @@ class IdempotencyKey(Base):
     headers: orm.Mapped[dict | None] = orm.mapped_column(sa.JSON)
     body: orm.Mapped[str | None] = orm.mapped_column(sa.Text)
     created_at: orm.Mapped[datetime.datetime] = orm.mapped_column(
-        sa.DateTime, default=_utcnow)
-
-
-# ---------------------------------------------------------------------------
-# Identity (a Keystone v3 subset: minova/identity/, minova/api/identity/).
-# IDs are Keystone's: 32 hex characters, except the domain named 'default'
-# whose id is 'default'. Rows are deleted for real, as in Keystone; what a
-# deletion means for tokens is a row in identity_revocation_events.
-# ---------------------------------------------------------------------------
-
-
-class IdentityDomain(Base, TimestampMixin):
-    __tablename__ = "identity_domains"
-
-    id: orm.Mapped[str] = orm.mapped_column(sa.String(64), primary_key=True)
-    name: orm.Mapped[str] = orm.mapped_column(sa.String(64), unique=True)
-    description: orm.Mapped[str | None] = orm.mapped_column(sa.Text)
-    enabled: orm.Mapped[bool] = orm.mapped_column(sa.Boolean, default=True)
-
-
-class IdentityProject(Base, TimestampMixin):
-    __tablename__ = "identity_projects"
-    __table_args__ = (
-        sa.UniqueConstraint("domain_id", "name",
-                            name="uniq_identity_projects0domain_id0name"),
-    )
-
-    id: orm.Mapped[str] = orm.mapped_column(sa.String(64), primary_key=True)
-    name: orm.Mapped[str] = orm.mapped_column(sa.String(64))
-    domain_id: orm.Mapped[str] = orm.mapped_column(
-        sa.String(64), sa.ForeignKey("identity_domains.id"))
-    description: orm.Mapped[str | None] = orm.mapped_column(sa.Text)
-    enabled: orm.Mapped[bool] = orm.mapped_column(sa.Boolean, default=True)
-
-
-class IdentityUser(Base, TimestampMixin):
-    __tablename__ = "identity_users"
-    __table_args__ = (
-        sa.UniqueConstraint("domain_id", "name",
-                            name="uniq_identity_users0domain_id0name"),
-    )
-
-    id: orm.Mapped[str] = orm.mapped_column(sa.String(64), primary_key=True)
-    name: orm.Mapped[str] = orm.mapped_column(sa.String(255))
-    domain_id: orm.Mapped[str] = orm.mapped_column(
-        sa.String(64), sa.ForeignKey("identity_domains.id"))
-    password_hash: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
-    enabled: orm.Mapped[bool] = orm.mapped_column(sa.Boolean, default=True)
-    default_project_id: orm.Mapped[str | None] = orm.mapped_column(
-        sa.String(64))
-    email: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
-    description: orm.Mapped[str | None] = orm.mapped_column(sa.Text)
-    password_changed_at: orm.Mapped[datetime.datetime | None] = \
-        orm.mapped_column(sa.DateTime)
-
-
-class IdentityRole(Base, TimestampMixin):
-    __tablename__ = "identity_roles"
-
-    id: orm.Mapped[str] = orm.mapped_column(sa.String(64), primary_key=True)
-    name: orm.Mapped[str] = orm.mapped_column(sa.String(255), unique=True)
-    description: orm.Mapped[str | None] = orm.mapped_column(sa.Text)
-
-
-class IdentityImpliedRole(Base):
-    __tablename__ = "identity_implied_roles"
-
-    prior_role_id: orm.Mapped[str] = orm.mapped_column(
-        sa.String(64), sa.ForeignKey("identity_roles.id", ondelete="CASCADE"),
-        primary_key=True)
-    implied_role_id: orm.Mapped[str] = orm.mapped_column(
-        sa.String(64), sa.ForeignKey("identity_roles.id", ondelete="CASCADE"),
-        primary_key=True)
-
-
-class IdentityRoleAssignment(Base):
-    """A user's role on a project (Keystone's UserProject assignment)."""
-
-    __tablename__ = "identity_role_assignments"
-
-    user_id: orm.Mapped[str] = orm.mapped_column(
-        sa.String(64), sa.ForeignKey("identity_users.id", ondelete="CASCADE"),
-        primary_key=True)
-    project_id: orm.Mapped[str] = orm.mapped_column(
-        sa.String(64),
-        sa.ForeignKey("identity_projects.id", ondelete="CASCADE"),
-        primary_key=True)
-    role_id: orm.Mapped[str] = orm.mapped_column(
-        sa.String(64), sa.ForeignKey("identity_roles.id", ondelete="CASCADE"),
-        primary_key=True)
-
-
-class IdentityApplicationCredential(Base, TimestampMixin):
-    __tablename__ = "identity_application_credentials"
-    __table_args__ = (
-        sa.UniqueConstraint("user_id", "name",
-                            name="uniq_identity_app_creds0user_id0name"),
-    )
-
-    id: orm.Mapped[str] = orm.mapped_column(sa.String(64), primary_key=True)
-    name: orm.Mapped[str] = orm.mapped_column(sa.String(255))
-    user_id: orm.Mapped[str] = orm.mapped_column(
-        sa.String(64), sa.ForeignKey("identity_users.id", ondelete="CASCADE"))
-    project_id: orm.Mapped[str] = orm.mapped_column(
-        sa.String(64),
-        sa.ForeignKey("identity_projects.id", ondelete="CASCADE"))
-    secret_hash: orm.Mapped[str] = orm.mapped_column(sa.String(255))
-    description: orm.Mapped[str | None] = orm.mapped_column(sa.Text)
-    expires_at: orm.Mapped[datetime.datetime | None] = orm.mapped_column(
-        sa.DateTime)
-    unrestricted: orm.Mapped[bool] = orm.mapped_column(sa.Boolean,
-                                                       default=False)
-    # The role names it delegates: a subset of the user's at creation.
-    roles: orm.Mapped[list] = orm.mapped_column(sa.JSON)
-
-
-class IdentityService(Base):
-    """A catalog service (read-only over the API; bootstrap writes it)."""
-
-    __tablename__ = "identity_services"
-
-    id: orm.Mapped[str] = orm.mapped_column(sa.String(64), primary_key=True)
-    type: orm.Mapped[str] = orm.mapped_column(sa.String(255))
-    name: orm.Mapped[str] = orm.mapped_column(sa.String(255))
-    description: orm.Mapped[str | None] = orm.mapped_column(sa.Text)
-    enabled: orm.Mapped[bool] = orm.mapped_column(sa.Boolean, default=True)
-
-
-class IdentityEndpoint(Base):
-    __tablename__ = "identity_endpoints"
-
-    id: orm.Mapped[str] = orm.mapped_column(sa.String(64), primary_key=True)
-    service_id: orm.Mapped[str] = orm.mapped_column(
-        sa.String(64),
-        sa.ForeignKey("identity_services.id", ondelete="CASCADE"))
-    interface: orm.Mapped[str] = orm.mapped_column(sa.String(8))
-    region_id: orm.Mapped[str] = orm.mapped_column(sa.String(255))
-    url: orm.Mapped[str] = orm.mapped_column(sa.Text)
-    enabled: orm.Mapped[bool] = orm.mapped_column(sa.Boolean, default=True)
-
-
-class IdentityRevocationEvent(Base):
-    """Tokens issued at or before ``issued_before`` that match every set
-    field (audit id, user, project) are revoked. ``issued_before`` is in
-    microseconds since the epoch: exact on every database (MySQL's
-    DATETIME would drop the fraction and miss tokens issued the same
-    second before the revocation)."""
-
-    __tablename__ = "identity_revocation_events"
-
-    id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
-    audit_id: orm.Mapped[str | None] = orm.mapped_column(sa.String(32))
-    user_id: orm.Mapped[str | None] = orm.mapped_column(sa.String(64))
-    project_id: orm.Mapped[str | None] = orm.mapped_column(sa.String(64))
-    issued_before: orm.Mapped[int] = orm.mapped_column(sa.BigInteger)
-    revoked_at: orm.Mapped[datetime.datetime] = orm.mapped_column(
-        sa.DateTime, default=_utcnow, index=True)
-
-
-class IdentityGeneration(Base):
-    """One row whose counter every change that matters to a token's
-    validity bumps (revocations, role assignments, roles, implications,
-    application credentials, the catalog): API processes read just it,
-    at most every ``[identity] cache_refresh_interval``, and reload their
-    in-memory copy when it moved."""
-
-    __tablename__ = "identity_generation"
-
-    id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
-    generation: orm.Mapped[int] = orm.mapped_column(sa.BigInteger,
-                                                    default=0)
+        sa.DateTime, default=utcnow)
 
 
 # -- issue 9, part RES1: flavor extra specs and access, key pairs, tags ----
@@ -520,7 +328,7 @@ class InstanceAction(Base, TimestampMixin):
     user_id: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
     project_id: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
     start_time: orm.Mapped[datetime.datetime | None] = orm.mapped_column(
-        sa.DateTime, default=_utcnow)
+        sa.DateTime, default=utcnow)
     finish_time: orm.Mapped[datetime.datetime | None] = orm.mapped_column(
         sa.DateTime)
     message: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
@@ -537,7 +345,7 @@ class InstanceActionEvent(Base, TimestampMixin):
     action_id: orm.Mapped[int | None] = orm.mapped_column(
         sa.ForeignKey("instance_actions.id"), index=True)
     start_time: orm.Mapped[datetime.datetime | None] = orm.mapped_column(
-        sa.DateTime, default=_utcnow)
+        sa.DateTime, default=utcnow)
     finish_time: orm.Mapped[datetime.datetime | None] = orm.mapped_column(
         sa.DateTime)
     result: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
@@ -624,203 +432,3 @@ class Migration(Base, TimestampMixin):
     uuid: orm.Mapped[str | None] = orm.mapped_column(sa.String(36))
     user_id: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
     project_id: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
-
-
-# image ----------------------------------------------------------------------
-
-class Image(Base, TimestampMixin):
-    """An image of the image API (a Glance v2 subset). Its data is a file
-    of the store (``minova.image.store``) once ``status`` is active;
-    ``properties`` are Glance's additional properties."""
-
-    __tablename__ = "images"
-
-    id: orm.Mapped[str] = orm.mapped_column(sa.String(36), primary_key=True)
-    name: orm.Mapped[str | None] = orm.mapped_column(sa.String(255),
-                                                     index=True)
-    status: orm.Mapped[str] = orm.mapped_column(sa.String(30))
-    visibility: orm.Mapped[str] = orm.mapped_column(sa.String(30))
-    owner: orm.Mapped[str | None] = orm.mapped_column(sa.String(255),
-                                                      index=True)
-    protected: orm.Mapped[bool] = orm.mapped_column(sa.Boolean,
-                                                    default=False)
-    os_hidden: orm.Mapped[bool] = orm.mapped_column(sa.Boolean,
-                                                    default=False)
-    disk_format: orm.Mapped[str | None] = orm.mapped_column(sa.String(30))
-    container_format: orm.Mapped[str | None] = orm.mapped_column(
-        sa.String(30))
-    min_disk: orm.Mapped[int] = orm.mapped_column(sa.Integer, default=0)
-    min_ram: orm.Mapped[int] = orm.mapped_column(sa.Integer, default=0)
-    size: orm.Mapped[int | None] = orm.mapped_column(sa.BigInteger)
-    checksum: orm.Mapped[str | None] = orm.mapped_column(sa.String(32))
-    os_hash_algo: orm.Mapped[str | None] = orm.mapped_column(sa.String(64))
-    os_hash_value: orm.Mapped[str | None] = orm.mapped_column(
-        sa.String(128))
-    properties: orm.Mapped[dict] = orm.mapped_column(sa.JSON, default=dict)
-
-
-class ImageTag(Base):
-    __tablename__ = "image_tags"
-
-    image_id: orm.Mapped[str] = orm.mapped_column(
-        sa.String(36), sa.ForeignKey("images.id", ondelete="CASCADE"),
-        primary_key=True)
-    value: orm.Mapped[str] = orm.mapped_column(sa.String(255),
-                                               primary_key=True, index=True)
-
-
-# -- network (the Neutron v2.0 subset; minova/network owns the addresses) --
-
-
-class Network(Base, TimestampMixin):
-    __tablename__ = "networks"
-
-    id: orm.Mapped[str] = orm.mapped_column(sa.String(36), primary_key=True)
-    project_id: orm.Mapped[str] = orm.mapped_column(sa.String(255),
-                                                    index=True)
-    name: orm.Mapped[str] = orm.mapped_column(sa.String(255), default="",
-                                              index=True)
-    description: orm.Mapped[str] = orm.mapped_column(sa.String(255),
-                                                     default="")
-    status: orm.Mapped[str] = orm.mapped_column(sa.String(16),
-                                                default="ACTIVE")
-    admin_state_up: orm.Mapped[bool] = orm.mapped_column(sa.Boolean,
-                                                         default=True)
-    shared: orm.Mapped[bool] = orm.mapped_column(sa.Boolean, default=False)
-    router_external: orm.Mapped[bool] = orm.mapped_column(sa.Boolean,
-                                                          default=False)
-    mtu: orm.Mapped[int] = orm.mapped_column(sa.Integer, default=1500)
-
-
-class Subnet(Base, TimestampMixin):
-    __tablename__ = "subnets"
-
-    id: orm.Mapped[str] = orm.mapped_column(sa.String(36), primary_key=True)
-    network_id: orm.Mapped[str] = orm.mapped_column(
-        sa.String(36), sa.ForeignKey("networks.id", ondelete="CASCADE"),
-        index=True)
-    project_id: orm.Mapped[str] = orm.mapped_column(sa.String(255))
-    name: orm.Mapped[str] = orm.mapped_column(sa.String(255), default="")
-    description: orm.Mapped[str] = orm.mapped_column(sa.String(255),
-                                                     default="")
-    ip_version: orm.Mapped[int] = orm.mapped_column(sa.Integer)
-    cidr: orm.Mapped[str] = orm.mapped_column(sa.String(64))
-    gateway_ip: orm.Mapped[str | None] = orm.mapped_column(sa.String(64))
-    enable_dhcp: orm.Mapped[bool] = orm.mapped_column(sa.Boolean,
-                                                      default=True)
-    # [{"start": ..., "end": ...}]: the addresses IPAM hands out.
-    allocation_pools: orm.Mapped[list] = orm.mapped_column(sa.JSON)
-    dns_nameservers: orm.Mapped[list] = orm.mapped_column(sa.JSON)
-
-
-class Port(Base, TimestampMixin):
-    __tablename__ = "ports"
-    __table_args__ = (sa.UniqueConstraint("mac_address",
-                                          name="uniq_ports0mac_address"),)
-
-    id: orm.Mapped[str] = orm.mapped_column(sa.String(36), primary_key=True)
-    network_id: orm.Mapped[str] = orm.mapped_column(
-        sa.String(36), sa.ForeignKey("networks.id"), index=True)
-    project_id: orm.Mapped[str] = orm.mapped_column(sa.String(255),
-                                                    index=True)
-    name: orm.Mapped[str] = orm.mapped_column(sa.String(255), default="")
-    description: orm.Mapped[str] = orm.mapped_column(sa.String(255),
-                                                     default="")
-    mac_address: orm.Mapped[str] = orm.mapped_column(sa.String(32))
-    device_id: orm.Mapped[str] = orm.mapped_column(sa.String(255),
-                                                   default="", index=True)
-    device_owner: orm.Mapped[str] = orm.mapped_column(sa.String(255),
-                                                      default="")
-    status: orm.Mapped[str] = orm.mapped_column(sa.String(16),
-                                                default="DOWN")
-    admin_state_up: orm.Mapped[bool] = orm.mapped_column(sa.Boolean,
-                                                         default=True)
-
-
-class IPAllocation(Base):
-    """One address of a port. The primary key makes an address taken
-    once per subnet: two racing allocations of the same address cannot
-    both commit, and the loser tries the next free one."""
-
-    __tablename__ = "ip_allocations"
-
-    subnet_id: orm.Mapped[str] = orm.mapped_column(
-        sa.String(36), sa.ForeignKey("subnets.id", ondelete="CASCADE"),
-        primary_key=True)
-    ip_address: orm.Mapped[str] = orm.mapped_column(sa.String(64),
-                                                    primary_key=True)
-    port_id: orm.Mapped[str] = orm.mapped_column(
-        sa.String(36), sa.ForeignKey("ports.id", ondelete="CASCADE"),
-        index=True)
-    network_id: orm.Mapped[str] = orm.mapped_column(sa.String(36))
-
-
-class FloatingIP(Base, TimestampMixin):
-    """Its address is an allocation of ``floating_port_id``, a port of
-    the external network owned by ``network:floatingip``, as Neutron
-    does."""
-
-    __tablename__ = "floating_ips"
-
-    id: orm.Mapped[str] = orm.mapped_column(sa.String(36), primary_key=True)
-    project_id: orm.Mapped[str] = orm.mapped_column(sa.String(255),
-                                                    index=True)
-    description: orm.Mapped[str] = orm.mapped_column(sa.String(255),
-                                                     default="")
-    floating_network_id: orm.Mapped[str] = orm.mapped_column(
-        sa.String(36), sa.ForeignKey("networks.id"))
-    floating_port_id: orm.Mapped[str] = orm.mapped_column(
-        sa.String(36), sa.ForeignKey("ports.id", ondelete="CASCADE"))
-    floating_ip_address: orm.Mapped[str] = orm.mapped_column(sa.String(64))
-    port_id: orm.Mapped[str | None] = orm.mapped_column(
-        sa.String(36), sa.ForeignKey("ports.id", ondelete="SET NULL"),
-        index=True)
-    fixed_ip_address: orm.Mapped[str | None] = orm.mapped_column(
-        sa.String(64))
-    status: orm.Mapped[str] = orm.mapped_column(sa.String(16),
-                                                default="DOWN")
-
-
-class SecurityGroup(Base, TimestampMixin):
-    __tablename__ = "security_groups"
-
-    id: orm.Mapped[str] = orm.mapped_column(sa.String(36), primary_key=True)
-    project_id: orm.Mapped[str] = orm.mapped_column(sa.String(255),
-                                                    index=True)
-    name: orm.Mapped[str] = orm.mapped_column(sa.String(255))
-    description: orm.Mapped[str] = orm.mapped_column(sa.String(255),
-                                                     default="")
-
-
-class DefaultSecurityGroup(Base):
-    """The project's one default group: the primary key makes two racing
-    first uses create one."""
-
-    __tablename__ = "default_security_groups"
-
-    project_id: orm.Mapped[str] = orm.mapped_column(sa.String(255),
-                                                    primary_key=True)
-    security_group_id: orm.Mapped[str] = orm.mapped_column(
-        sa.String(36), sa.ForeignKey("security_groups.id",
-                                     ondelete="CASCADE"))
-
-
-class SecurityGroupRule(Base, TimestampMixin):
-    __tablename__ = "security_group_rules"
-
-    id: orm.Mapped[str] = orm.mapped_column(sa.String(36), primary_key=True)
-    security_group_id: orm.Mapped[str] = orm.mapped_column(
-        sa.String(36), sa.ForeignKey("security_groups.id",
-                                     ondelete="CASCADE"), index=True)
-    project_id: orm.Mapped[str] = orm.mapped_column(sa.String(255))
-    direction: orm.Mapped[str] = orm.mapped_column(sa.String(16))
-    ethertype: orm.Mapped[str] = orm.mapped_column(sa.String(16))
-    protocol: orm.Mapped[str | None] = orm.mapped_column(sa.String(40))
-    port_range_min: orm.Mapped[int | None] = orm.mapped_column(sa.Integer)
-    port_range_max: orm.Mapped[int | None] = orm.mapped_column(sa.Integer)
-    remote_ip_prefix: orm.Mapped[str | None] = orm.mapped_column(
-        sa.String(255))
-    remote_group_id: orm.Mapped[str | None] = orm.mapped_column(
-        sa.String(36))
-    description: orm.Mapped[str] = orm.mapped_column(sa.String(255),
-                                                     default="")
