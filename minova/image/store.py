@@ -4,6 +4,12 @@ An upload is written in chunks to a temporary file in the same directory
 while its size, MD5 (Glance's ``checksum``) and SHA-512
 (``os_hash_value``) are computed, then renamed into place: memory use
 does not grow with the image, and a failed upload leaves no file behind.
+
+The two digests of a chunk are computed in eventlet's native thread pool,
+each in its own thread, while the next chunk is read and this one is
+written: hashlib releases the GIL, and both digests one after the other
+on the serving thread capped an upload near 130 MiB/s, under the disk's
+speed (docs/performance.md, "Image upload").
 """
 
 from __future__ import annotations
@@ -14,6 +20,9 @@ import os
 import tempfile
 from collections.abc import Iterator
 from typing import BinaryIO
+
+import eventlet
+from eventlet import tpool
 
 from minova import exception
 
@@ -44,6 +53,7 @@ class Store:
         os.makedirs(self.root, exist_ok=True)
         md5 = hashlib.md5(usedforsecurity=False)
         digest = hashlib.new(HASH_ALGO)
+        hashing: list = []
         size = 0
         fd, tmp = tempfile.mkstemp(dir=self.root, prefix=".upload-")
         try:
@@ -54,10 +64,12 @@ class Store:
                     chunk = source.read(want)
                     if not chunk:
                         break
-                    md5.update(chunk)
-                    digest.update(chunk)
+                    _wait(hashing)
+                    hashing = [eventlet.spawn(tpool.execute, update, chunk)
+                               for update in (md5.update, digest.update)]
                     handle.write(chunk)
                     size += len(chunk)
+                _wait(hashing)
             if length is not None and size < length:
                 raise exception.Invalid(
                     reason="the upload ended after %d of %d bytes"
@@ -85,6 +97,11 @@ def _chunks(handle: BinaryIO) -> Iterator[bytes]:
     with handle:
         while chunk := handle.read(CHUNK):
             yield chunk
+
+
+def _wait(threads: list) -> None:
+    for thread in threads:
+        thread.wait()
 
 
 def _remove(path: str) -> None:
