@@ -99,14 +99,22 @@ def _count_rpc(transport, counts: Counts) -> None:
     # whatever client sent it. (A bench-only wrapper.)
     send = transport._send
 
-    def counted(target, ctxt, message, wait_for_reply=None, *args,
-                **kwargs):
+    def counted(target, ctxt, message, *args, **kwargs):
         if counts.on:
-            kind = 'call' if wait_for_reply else 'cast'
+            wait = kwargs.get('wait_for_reply', args[0] if args else None)
+            kind = 'call' if wait else 'cast'
             fanout = ' fanout' if target.fanout else ''
-            counts.rpc['%s %s.%s%s' % (kind, target.topic,
-                                       message.get('method'), fanout)] += 1
-        return send(target, ctxt, message, wait_for_reply, *args, **kwargs)
+            method = message.get('method')
+            margs = message.get('args') or {}
+            if 'objmethod' in margs:
+                # Which object and method a remotable call is for.
+                obj = margs.get('objinst') or {}
+                method += '(%s.%s)' % (
+                    obj.get('versioned_object.name', margs.get('objname')),
+                    margs['objmethod'])
+            counts.rpc['%s %s.%s%s' % (kind, target.topic, method,
+                                       fanout)] += 1
+        return send(target, ctxt, message, *args, **kwargs)
 
     transport._send = counted
 
@@ -234,7 +242,10 @@ def main() -> None:
             except Exception:  # noqa: BLE001 - stopping anyway
                 pass
         db.dispose()
-        shutil.rmtree(tmp, ignore_errors=True)
+        if not os.environ.get("KEEP"):
+            shutil.rmtree(tmp, ignore_errors=True)
+        else:
+            print(tmp)
     per_boot = {
         'rpc': {key: round(value / args.n, 2)
                 for key, value in counts.rpc.most_common()},
