@@ -44,7 +44,7 @@ class Database:
     """An engine plus the session factory built on it."""
 
     def __init__(self, connection: str, *, max_pool_size: int = 20,
-                 max_overflow: int = 0, pool_timeout: int = 30,
+                 max_overflow: int = 40, pool_timeout: int = 30,
                  echo: bool = False) -> None:
         url = sa.engine.make_url(connection)
         self.url = url
