@@ -3,8 +3,9 @@
 Runs minova-all's services (conductor, scheduler, one compute, the
 compute API) in this process, as ``minova.cmd.all`` builds them, on the
 transport and database asked (``inproc://`` and SQLite in a temporary
-directory by default; e.g. ``--transport rabbit://guest:guest@127.0.0.1:5672/``
-and ``--connection mysql+pymysql://root@127.0.0.1/<a new database>``),
+directory by default; e.g. ``--transport rabbit://guest:guest@127.0.0.1:5672/``,
+for which it makes a virtual host of its own with rabbitmqctl, and
+``--connection mysql+pymysql://root@127.0.0.1/<a new database>``),
 boots ``--warm`` servers, then counts while ``-n`` more are booted through
 the REST API (``--concurrency`` green client threads, networks "none")
 until all are ACTIVE:
@@ -31,9 +32,11 @@ import json
 import os
 import re
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
+import uuid
 
 import minova.cmd  # noqa: F401 - eventlet monkey patching, as a service
 
@@ -119,6 +122,11 @@ def _count_rpc(transport, counts: Counts) -> None:
     transport._send = counted
 
 
+def _rabbitmqctl(*args: str) -> None:
+    subprocess.run(['rabbitmqctl', *args], check=True, timeout=60,
+                   capture_output=True)
+
+
 def _request(conn, method, path, body=None):
     conn.request(method, path, headers=TOKEN,
                  body=json.dumps(body) if body is not None else None)
@@ -190,6 +198,16 @@ def main() -> None:
                         help='[database] options (default: minova\'s)')
     args = parser.parse_args()
     tmp = tempfile.mkdtemp(prefix='minova-bench-counts-')
+    vhost = None
+    if args.transport.startswith('rabbit://') and \
+            args.transport.endswith(':5672/'):
+        # A virtual host of its own: on the broker's default one, these
+        # services would share topics with anyone else's.
+        vhost = 'minova-bench-%s' % uuid.uuid4().hex[:8]
+        _rabbitmqctl('add_vhost', vhost)
+        _rabbitmqctl('set_permissions', '-p', vhost, 'guest', '.*', '.*',
+                     '.*')
+        args.transport += vhost
     port = _common.free_port()
     conf_file = _common.write_config(os.path.join(tmp, 'minova.conf'), {
         'DEFAULT': {'state_path': tmp, 'host': 'bench-counts',
@@ -242,6 +260,8 @@ def main() -> None:
             except Exception:  # noqa: BLE001 - stopping anyway
                 pass
         db.dispose()
+        if vhost:
+            _rabbitmqctl('delete_vhost', vhost)
         if not os.environ.get("KEEP"):
             shutil.rmtree(tmp, ignore_errors=True)
         else:
