@@ -26,7 +26,7 @@ from minova.db import models
 _SCRIPTS = os.path.join(os.path.dirname(__file__), "migrations")
 
 # The newest revision under migrations/versions.
-HEAD = "0010"
+HEAD = "0011"
 
 # Rows the migrations insert, which creating from the models must insert
 # too (0004 seeds the identity change counter so that bumping it is an

@@ -85,6 +85,7 @@ minova does with it, and why the others change nothing minova serves.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -132,12 +133,21 @@ class APIVersion:
 
     def matches(self, minimum: str, maximum: str | None = None) -> bool:
         """True if this version is within [minimum, maximum]."""
-        if self < APIVersion(minimum):
+        # Views ask this several times per server of a list: the bounds,
+        # literals of the code, are parsed once.
+        if (self.major, self.minor) < _bound(minimum):
             return False
-        return maximum is None or self <= APIVersion(maximum)
+        return maximum is None or (self.major, self.minor) <= _bound(
+            maximum)
 
     def __str__(self) -> str:
         return "%d.%d" % self._tuple()
+
+
+@functools.lru_cache(maxsize=256)
+def _bound(text: str) -> tuple[int, int]:
+    version = APIVersion(text)
+    return version.major, version.minor
 
 
 def _requested(headers: Any) -> str | None:

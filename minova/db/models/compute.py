@@ -106,8 +106,12 @@ class Instance(Base, TimestampMixin, SoftDeleteMixin):
 
     __tablename__ = "instances"
     __table_args__ = (
-        sa.Index("instances_project_id_deleted_idx", "project_id",
-                 "deleted"),
+        # The list's default order (created_at desc, then id) read off
+        # the index from the marker on: a page costs its own rows, not a
+        # sort of the whole project (migration 0011). It also serves what
+        # the project's (project_id, deleted) index did (quota counts).
+        sa.Index("instances_project_id_deleted_created_at_idx",
+                 "project_id", "deleted", "created_at", "id"),
         sa.Index("instances_host_deleted_idx", "host", "deleted"),
         sa.Index("instances_fixed_ip_deleted_idx", "fixed_ip", "deleted"),
     )
