@@ -54,16 +54,28 @@ class DbDriver:
     def _report_forever(self, service: Any) -> None:
         while True:
             eventlet.sleep(service.report_interval)
-            self._report_state(service)
+            self._report_state(service, cast=True)
 
-    def _report_state(self, service: Any) -> None:
-        """One heartbeat; never raises, so the timer keeps going."""
+    def _report_state(self, service: Any, cast: bool = False) -> None:
+        """One heartbeat; never raises, so the timer keeps going.
+
+        The first (``cast=False``) is a call, so the service is up when
+        its start returns and learns its row. The next ones are casts
+        the conductor writes in batches (``minova.conductor.heartbeats``)
+        when it can take them; they expire in the broker after
+        ``report_interval``, so a late one never says a stopped service
+        is up.
+        """
         ctxt = minova_context.get_admin_context(db=service.db)
         LOG.debug("Reporting the state of %s on %s", service.binary,
                   service.host)
         try:
-            service.service_ref = service.conductor_api.service_heartbeat(
-                ctxt, service.service_ref.id)
+            if not (cast and service.conductor_api.service_report(
+                    ctxt, service.service_ref.id,
+                    ttl=service.report_interval)):
+                service.service_ref = (
+                    service.conductor_api.service_heartbeat(
+                        ctxt, service.service_ref.id))
         except Exception as exc:
             if not service.model_disconnected:
                 service.model_disconnected = True
