@@ -19,9 +19,11 @@ class SchedulerAPI:
 
     * 1.0 - Initial version: select_destinations (call),
       update_instance_info (fanout cast).
+    * 1.1 - update_instance_info takes ``node``, the compute node's
+      figures, which the scheduler keeps in memory.
     """
 
-    VERSION = "1.0"
+    VERSION = "1.1"
 
     def __init__(self, conf: cfg.ConfigOpts,
                  transport: messaging.Transport) -> None:
@@ -41,10 +43,17 @@ class SchedulerAPI:
 
     def update_instance_info(self, ctxt: Any, host_name: str,
                              instance_uuids: list[str],
-                             released: list[str] | None = None) -> None:
+                             released: list[str] | None = None,
+                             node: dict | None = None) -> None:
         """Tell every scheduler which instances ``host_name`` holds now
-        (its compute_nodes row already counts them) and which placements
-        it gave up (``released``)."""
-        cctxt = self.client.prepare(fanout=True)
-        cctxt.cast(ctxt, "update_instance_info", host_name=host_name,
-                   instance_uuids=instance_uuids, released=released or [])
+        (its compute_nodes row already counts them), which placements
+        it gave up (``released``) and its node's figures (``node``, the
+        row's columns and ``hypervisor_hostname``; left out below 1.1)."""
+        kwargs = {"host_name": host_name, "instance_uuids": instance_uuids,
+                  "released": released or []}
+        version = "1.0"
+        if node is not None and self.client.can_send_version("1.1"):
+            version = "1.1"
+            kwargs["node"] = node
+        cctxt = self.client.prepare(fanout=True, version=version)
+        cctxt.cast(ctxt, "update_instance_info", **kwargs)
