@@ -17,14 +17,19 @@ from collections.abc import Callable
 from typing import Any
 
 import eventlet
+import oslo_messaging as messaging
 from oslo_config import cfg
 from oslo_service import service as os_service
 
 LOG = logging.getLogger(__name__)
 
 # Hosts started or stopped at once: enough to overlap the conductor round
-# trips of each start, few enough not to flood a conductor.
-_CONCURRENCY = 32
+# trips of each start, few enough not to flood a conductor (each start is
+# about eight calls to it).
+_CONCURRENCY = 8
+# A host whose start timed out (a conductor busy with the others) is
+# built and started again this many times before the process gives up.
+_ATTEMPTS = 3
 
 
 def host_names(conf: cfg.ConfigOpts) -> list[str]:
@@ -58,9 +63,19 @@ class SimulatedHosts(os_service.Service):
                  len(self.services), self.hosts[0], self.hosts[-1])
 
     def _start_one(self, host: str) -> Any:
-        server = self._factory(host)
-        server.start()
-        return server
+        for attempt in range(1, _ATTEMPTS + 1):
+            server = self._factory(host)
+            try:
+                server.start()
+                return server
+            except messaging.MessagingTimeout as exc:
+                server.stop()
+                if attempt == _ATTEMPTS:
+                    raise
+                LOG.warning("Starting simulated host %s timed out (%s); "
+                            "trying again (%d of %d).", host, exc,
+                            attempt + 1, _ATTEMPTS)
+        raise AssertionError("unreachable")
 
     def stop(self, graceful: bool = True) -> None:
         pool = eventlet.GreenPool(_CONCURRENCY)

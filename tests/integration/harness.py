@@ -173,14 +173,20 @@ class Deployment:
         assert result.returncode == 0, result.stderr
         return result.stdout
 
-    def start(self, binary: str, host: str, **options: Any) -> Process:
+    def start(self, binary: str, host: str,
+              groups: dict[str, dict] | None = None,
+              **options: Any) -> Process:
         """Start ``minova-<binary>`` as host ``host``, with ``options``
-        ([DEFAULT] ones) for this process only."""
+        ([DEFAULT] ones) and ``groups`` (``{group: {option: value}}``)
+        for this process only."""
         name = "%s-%s" % (binary, host)
         own = self.workdir / ("%s.conf" % name)
         options["host"] = host
         own.write_text("[DEFAULT]\n" + "".join(
-            "%s = %s\n" % item for item in options.items()))
+            "%s = %s\n" % item for item in options.items()) + "".join(
+            "[%s]\n%s" % (group, "".join("%s = %s\n" % item
+                                          for item in values.items()))
+            for group, values in (groups or {}).items()))
         argv = [os.path.join(BIN, "minova-%s" % binary),
                 "--config-file", str(self.config),
                 "--config-file", str(own)]
