@@ -29,7 +29,6 @@ import time
 from typing import Any
 
 from oslo_config import cfg
-
 from oslo_utils import timeutils
 
 from minova.db import api as db_api
@@ -270,23 +269,19 @@ class HostManager:
         """A compute's report: it holds ``instance_uuids``, gave up the
         placements ``released``, and (from scheduler RPC 1.1) ``node``
         are its compute_nodes figures, which count ``instance_uuids``."""
-        now = time.monotonic()
-        for uuid in released:
-            claim = self.pending.get(uuid)
-            if claim is not None and claim.host == host_name:
-                del self.pending[uuid]
-                self._give_back(claim)
+        self.unclaim([uuid for uuid in released
+                      if self._claimed_on(uuid, host_name)])
         if node is None:
             # Counted by the row, which the next resync reads.
+            now = time.monotonic()
             for uuid in instance_uuids:
-                claim = self.pending.get(uuid)
-                if claim is not None and claim.host == host_name:
-                    claim.reported = now
+                if self._claimed_on(uuid, host_name):
+                    self.pending[uuid].reported = now
             return
         nodename = node.get("hypervisor_hostname") or host_name
         for uuid in instance_uuids:
-            claim = self.pending.get(uuid)
-            if claim is not None and claim.host == host_name:
+            if self._claimed_on(uuid, host_name):
+                # Counted by the figures below: no give-back.
                 del self.pending[uuid]
         key = (host_name, nodename)
         state = self.states.get(key)
@@ -298,6 +293,10 @@ class HostManager:
         for claim in self.pending.values():
             if claim.host == host_name and claim.nodename == nodename:
                 state.consume(claim.memory_mb, claim.vcpus, claim.disk_gb)
+
+    def _claimed_on(self, uuid: str, host_name: str) -> bool:
+        claim = self.pending.get(uuid)
+        return claim is not None and claim.host == host_name
 
     def _expire_pending(self) -> None:
         deadline = (time.monotonic()
