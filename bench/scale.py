@@ -223,44 +223,32 @@ def _select_one(db_url, rounds=1000):
 
 def _burst(deploy, requests_, per_request, singles, clients, timeout):
     """POST the servers, poll until all are ACTIVE; rates and latencies."""
-    sent = {}
+    sent = {}  # server id -> when its POST was sent
     errors = []
     conductor_cpu = deploy.cpu('conductor')
     began = time.perf_counter()
-
-    def post(count, index):
-        body = {'server': {'name': f'scale-{index}', 'flavorRef': '1',
-                           'imageRef': IMAGE, 'networks': 'none'}}
-        if count > 1:
-            body['server'].update(min_count=count, max_count=count)
-        at = time.perf_counter()
-        status, reply = deploy.request('POST', '/v2.1/servers', body)
-        if status != 202:
-            errors.append(f'{status} {reply}')
-            return
-        name = f'scale-{index}'
-        sent[name] = (at, count)
-
     pool = eventlet.GreenPool(max(requests_, clients))
     if requests_:
         for index in range(requests_):
-            pool.spawn(post, per_request, f'r{index}')
+            pool.spawn(_post, deploy, sent, errors, per_request,
+                       f'r{index}')
     else:
         todo = list(range(singles))
+
         def client():
             while todo:
-                post(1, f's{todo.pop()}')
+                _post(deploy, sent, errors, 1, f's{todo.pop()}')
         for _ in range(clients):
             pool.spawn(client)
     pool.waitall()
     if errors:
         raise RuntimeError(f'{len(errors)} POSTs refused, e.g. {errors[0]}')
-    total = sum(count for _at, count in sent.values())
-    active = _poll_active(deploy, sent, total, timeout)
+    active = _poll_active(deploy, set(sent), timeout)
     done = max(active.values())
-    latencies = [(active[server] - sent[name][0]) * 1000
-                 for server, name in _names(active)]
+    latencies = [(active[server] - at) * 1000
+                 for server, at in sent.items()]
     cpu = deploy.cpu('conductor') - conductor_cpu
+    total = len(sent)
     return {'servers': total,
             'servers_per_s': round(total / (done - began), 1),
             'boot_to_active_ms_p50': _percentile(latencies, 0.5),
@@ -268,43 +256,61 @@ def _burst(deploy, requests_, per_request, singles, clients, timeout):
             'conductor_cpu_ms_per_server': round(cpu * 1000 / total, 2)}
 
 
-def _names(active):
-    return [(server, server.split('/', 1)[0]) for server in active]
+def _post(deploy, sent, errors, count, index):
+    """POST ``count`` servers; ``sent[id]`` is when the POST went."""
+    name = f'scale-{index}' + ('.' if count > 1 else '')
+    body = {'server': {'name': name, 'flavorRef': '1', 'imageRef': IMAGE,
+                       'networks': 'none'}}
+    if count > 1:
+        body['server'].update(min_count=count, max_count=count)
+    at = time.perf_counter()
+    status, reply = deploy.request('POST', '/v2.1/servers', body)
+    if status != 202:
+        errors.append(f'{status} {reply}')
+    elif count == 1:
+        sent[reply['server']['id']] = at
+    else:
+        # A multi-create answers with one of its servers: the others by
+        # their (shared) name; the filter is a regular expression.
+        for server in _list(deploy, f'/v2.1/servers?name={name}'):
+            if server['name'] == name:
+                sent[server['id']] = at
 
 
-def _poll_active(deploy, sent, total, timeout):
-    """'name/id' -> when first seen ACTIVE, from the servers changed since
-    shortly before the last poll (changes-since has whole seconds)."""
+def _list(deploy, path):
+    """Every server of a list, following the next links."""
+    servers = []
+    while path:
+        status, body = deploy.request('GET', path)
+        if status != 200:
+            raise RuntimeError(f'list: {status} {body}')
+        servers += body['servers']
+        links = [link['href'] for link in body.get('servers_links', [])
+                 if link['rel'] == 'next']
+        path = '/v2.1/' + links[0].split('/v2.1/', 1)[1] if links else None
+    return servers
+
+
+def _poll_active(deploy, ids, timeout):
+    """id -> when a poll (every 0.1 s) first saw it no longer in BUILD;
+    then checks that all of them are ACTIVE."""
     active = {}
     deadline = time.monotonic() + timeout
-    since = None
-    while len(active) < total:
+    while len(active) < len(ids):
         if time.monotonic() > deadline:
-            raise TimeoutError(f'{len(active)} of {total} ACTIVE after '
+            raise TimeoutError(f'{len(active)} of {len(ids)} ACTIVE after '
                                f'{timeout} s')
         polled = time.perf_counter()
-        wall = time.time()
-        path = '/v2.1/servers/detail?limit=1000'
-        if since is not None:
-            path += '&changes-since=' + time.strftime(
-                '%Y-%m-%dT%H:%M:%SZ', time.gmtime(since - 2))
-        while path:
-            status, body = deploy.request('GET', path)
-            if status != 200:
-                raise RuntimeError(f'list: {status} {body}')
-            for server in body['servers']:
-                key = '%s/%s' % (server['name'], server['id'])
-                if server['status'] == 'ERROR':
-                    raise RuntimeError(f'server {key} went to ERROR')
-                if (server['status'] == 'ACTIVE' and key not in active
-                        and server['name'] in sent):
-                    active[key] = polled
-            links = [link['href'] for link in body.get('servers_links', [])
-                     if link['rel'] == 'next']
-            path = ('/v2.1/' + links[0].split('/v2.1/', 1)[1]
-                    if links else None)
-        since = wall
+        building = {server['id'] for server in _list(
+            deploy, '/v2.1/servers?status=BUILD&limit=1000')}
+        for server in ids - building - set(active):
+            active[server] = polled
         eventlet.sleep(0.1)
+    failed = [server['id'] for server in _list(
+        deploy, '/v2.1/servers?status=ERROR&limit=1000')
+        if server['id'] in ids]
+    if failed:
+        raise RuntimeError(f'{len(failed)} servers went to ERROR')
     return active
 
 
