@@ -10,9 +10,9 @@ for them), and the conductor writes all the ids it received in one
 
 ``is_up`` stays right: a report is written at most one flush interval
 after it arrived, which ``service_down_time`` (60 s) dwarfs, and a
-service that stops reporting ages out as before. A report that waited
-in the broker longer than the sender's ``report_interval`` (a conductor
-that was down) has expired there and says nothing stale.
+service that stops reporting ages out as before. A report waits in the
+broker at most ``rpc_response_timeout`` (a conductor that was down), as
+long as a heartbeat call did before, so it is never staler than one.
 """
 
 from __future__ import annotations
@@ -29,22 +29,37 @@ LOG = logging.getLogger(__name__)
 
 
 class HeartbeatBatch:
-    """Service ids reported since the last write; one writer at a time."""
+    """Service ids reported since the last write; one writer at a time.
+
+    The first report after a quiet spell is written at once (a small
+    cloud, or a conductor just restarted, sees its services up without
+    delay); what arrives while a write or its pause runs is written
+    together one ``heartbeat_flush_interval`` later.
+    """
 
     def __init__(self, conf: cfg.ConfigOpts) -> None:
         self.conf = conf
         self._pending: set[int] = set()
-        self._flusher: Any = None
+        self._writer: Any = None
 
     def add(self, db: Any, service_id: int) -> None:
         self._pending.add(service_id)
-        if self._flusher is None:
-            self._flusher = eventlet.spawn_after(
-                self.conf.conductor.heartbeat_flush_interval,
-                self._flush, db)
+        if self._writer is None:
+            self._writer = eventlet.spawn(self._write_while_pending, db)
 
-    def _flush(self, db: Any) -> None:
-        ids, self._pending = self._pending, set()
+    def _write_while_pending(self, db: Any) -> None:
+        try:
+            while self._pending:
+                ids, self._pending = self._pending, set()
+                self._write(db, ids)
+                eventlet.sleep(self.conf.conductor.heartbeat_flush_interval)
+        finally:
+            # No yield between the loop's last check and here: an id
+            # added meanwhile would have found this writer running.
+            self._writer = None
+
+    @staticmethod
+    def _write(db: Any, ids: set[int]) -> None:
         try:
             written = db_services.heartbeat_many(db, list(ids))
         except Exception as exc:
@@ -52,13 +67,7 @@ class HeartbeatBatch:
             # only marked down after service_down_time without one.
             LOG.warning("Could not write %d service heartbeats: %s; check "
                         "the database.", len(ids), exc)
-            written = 0
-        finally:
-            self._flusher = None
-            if self._pending:
-                self._flusher = eventlet.spawn_after(
-                    self.conf.conductor.heartbeat_flush_interval,
-                    self._flush, db)
+            return
         if written < len(ids):
             LOG.debug("%d of %d heartbeats were for services deleted "
                       "meanwhile", len(ids) - written, len(ids))

@@ -51,13 +51,18 @@ class ConductorAPI:
         return self.client.call(context, "service_heartbeat",
                                 service_id=service_id)
 
-    def service_report(self, context: Any, service_id: int,
-                       ttl: float) -> bool:
+    def service_report(self, context: Any, service_id: int, ttl: float,
+                       wait: bool = False) -> bool:
         """Cast a heartbeat that expires in the broker after ``ttl``
-        seconds; False if ``[upgrade_levels] conductor`` is below 1.4
-        (then report with ``service_heartbeat``)."""
+        seconds (``wait``: call, answered once the conductor queued it);
+        False if ``[upgrade_levels] conductor`` is below 1.4 (then report
+        with ``service_heartbeat``)."""
         if not self.client.can_send_version("1.4"):
             return False
+        if wait:
+            self.client.prepare(version="1.4").call(
+                context, "service_report", service_id=service_id)
+            return True
         cctxt = self.client.prepare(version="1.4", timeout=ttl)
         cctxt.cast(context, "service_report", service_id=service_id)
         return True
