@@ -21,9 +21,10 @@ next to a baseline measured in the same run:
    conductor's CPU per server;
 4. heartbeats: ``--heartbeat-hosts`` service rows reporting every
    ``report_interval`` (10 s) from this process, spread evenly, first as
-   the calls minova made before (``service_heartbeat``), then as the
-   casts it makes now (``service_report``): the conductor's CPU over
-   ``--window`` seconds, as % of one core;
+   the calls minova made before (``service_heartbeat``), as casts only
+   (``service_report``), and as services send them now (casts, every
+   third a call): the conductor's CPU over ``--window`` seconds, as % of
+   one core;
 5. the scheduler: those hosts get compute node rows, and
    ``select_destinations`` (an RPC call, one instance of flavor 1) is
    timed ``--selects`` times: p50/p99, next to the raw call round trip;
@@ -372,13 +373,13 @@ def _report_loop(conductor, context, ids, mode, stop):
     gap = REPORT_INTERVAL / len(ids)
     pool = eventlet.GreenPool(200)
 
-    def report(service_id):
+    def report(service_id, wait):
         try:
             if mode == 'call':
                 conductor.service_heartbeat(context, service_id)
             else:
                 conductor.service_report(context, service_id,
-                                         ttl=REPORT_INTERVAL)
+                                         ttl=REPORT_INTERVAL, wait=wait)
         except Exception as exc:  # noqa: BLE001 - counted, not fatal
             print(f'heartbeat failed: {exc}', file=sys.stderr)
 
@@ -391,7 +392,10 @@ def _report_loop(conductor, context, ids, mode, stop):
             delay = began + sent * gap - time.monotonic()
             if delay > 0:
                 eventlet.sleep(delay)
-            pool.spawn_n(report, service_id)
+            # 'now': one report in three waits for an answer, as
+            # services do at the default intervals (minova.servicegroup).
+            pool.spawn_n(report, service_id,
+                         mode == 'now' and sent // len(ids) % 3 == 2)
             sent += 1
     pool.waitall()
 
@@ -404,7 +408,7 @@ def _heartbeats(deploy, conductor, context, ids, window):
     eventlet.sleep(window)
     idle = 100 * (deploy.cpu('conductor') - before) / window
     result = {'heartbeat_idle_core_pct': round(idle, 1)}
-    for mode in ('call', 'cast'):
+    for mode in ('call', 'cast', 'now'):
         stop = []
         loop = eventlet.spawn(_report_loop, conductor, context, ids, mode,
                               stop)
