@@ -244,11 +244,13 @@ def _pids(api) -> list[int]:
 
 
 def run_backend(backend: str, args: argparse.Namespace) -> dict:
+    """Fill, then measure at ``args.before`` and at the newest schema
+    (only the newest if ``args.before`` is None: bench/scale.py)."""
     tmp = tempfile.mkdtemp(prefix='minova-bench-list-')
     url = create_database(backend, tmp)
     db = db_api.Database(url)
     try:
-        migration.db_sync(db, args.before)
+        migration.db_sync(db, args.before or 'head')
         start = time.monotonic()
         fill(db, 'bench', args.servers, 0)
         fill(db, 'other', args.servers, args.servers)
@@ -257,10 +259,11 @@ def run_backend(backend: str, args: argparse.Namespace) -> dict:
         config = _config(tmp, port, url)
         result = {'fill_s': round(filled, 1)}
         with _common.Processes() as procs:
-            api = _serve(procs, tmp, config, port, 'before')
-            result['before'] = measure(port, db, args.requests, api)
-            procs.stop(api)
-            migration.db_sync(db)
+            if args.before:
+                api = _serve(procs, tmp, config, port, 'before')
+                result['before'] = measure(port, db, args.requests, api)
+                procs.stop(api)
+                migration.db_sync(db)
             api = _serve(procs, tmp, config, port, 'after')
             result['after'] = measure(port, db, args.requests, api)
         return result

@@ -26,6 +26,7 @@ from minova import config
 from minova import service
 from minova.api import deps as api_deps
 from minova.cmd import common
+from minova.compute import simulated
 from minova.db import flavors as db_flavors
 from minova.db import migration
 from minova.identity import bootstrap
@@ -149,9 +150,16 @@ def build_services(conf: cfg.ConfigOpts, transport: object,
                                        binary="minova-scheduler",
                                        topic=conf.scheduler.topic,
                                        manager=conf.scheduler.manager, db=db)
-    compute = BuiltAtStart(lambda: service.Service.create(
-        conf, transport, binary="minova-compute", topic=conf.compute.topic,
-        manager=conf.compute.manager, db_allowed=False))
+
+    def build_compute(host: str | None = None) -> service.Service:
+        return service.Service.create(
+            conf, transport, host=host, binary="minova-compute",
+            topic=conf.compute.topic, manager=conf.compute.manager,
+            db_allowed=False)
+
+    compute = (simulated.SimulatedHosts(conf, build_compute)
+               if conf.compute.simulated_hosts
+               else BuiltAtStart(build_compute))
     environ = api_deps.build(conf, transport, db).environ()
     apis = [service.WSGIService(conf, transport, name, db=db,
                                 app_environ=environ)
@@ -170,7 +178,7 @@ CLI_OPTIONS = ((None, "host"), (None, "state_path"),
                (None, "osapi_compute_listen"),
                (None, "osapi_compute_listen_port"),
                (None, "metadata_listen_port"), (None, "enabled_apis"),
-               ("database", "connection"))
+               ("database", "connection"), ("compute", "simulated_hosts"))
 
 
 def main() -> None:

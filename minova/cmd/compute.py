@@ -5,6 +5,7 @@ the conductor at start."""
 from minova import rpc
 from minova import service
 from minova.cmd import common
+from minova.compute import simulated
 
 DESCRIPTION = (
     "Run the instances of one compute host ([DEFAULT] host) through its "
@@ -13,7 +14,8 @@ DESCRIPTION = (
     "transport_url, and waits for a conductor at start. "
     + common.CONFIG_HINT)
 
-CLI_OPTIONS = ((None, "host"), ("compute", "compute_driver"))
+CLI_OPTIONS = ((None, "host"), ("compute", "compute_driver"),
+               ("compute", "simulated_hosts"))
 
 
 def main() -> None:
@@ -27,10 +29,15 @@ def _main() -> None:
     common.check_broker(conf)
     db_allowed = conf.conductor.use_local
     db = common.database(conf) if db_allowed else None
-    server = service.Service.create(conf, transport,
-                                    binary="minova-compute",
-                                    topic=conf.compute.topic,
-                                    manager=conf.compute.manager,
-                                    db_allowed=db_allowed, db=db)
+
+    def build(host: str | None = None) -> service.Service:
+        return service.Service.create(conf, transport, host=host,
+                                      binary="minova-compute",
+                                      topic=conf.compute.topic,
+                                      manager=conf.compute.manager,
+                                      db_allowed=db_allowed, db=db)
+
+    server = (simulated.SimulatedHosts(conf, build)
+              if conf.compute.simulated_hosts else build())
     service.serve(conf, server)
     service.wait()

@@ -373,8 +373,11 @@ class ComputeManager(actions_manager.ActionsMixin, resize_manager.ResizeMixin,
         ctxt = self._context()
         try:
             self.rt.update(ctxt)
+            # Figures and instances of the same moment (no I/O between).
+            node = dict(self.rt.figures(),
+                        hypervisor_hostname=self.rt.nodename)
             self.scheduler_client.update_instance_info(
-                ctxt, self.host, list(self.rt.claims), released)
+                ctxt, self.host, list(self.rt.claims), released, node=node)
         except Exception as exc:
             LOG.warning("Could not report the resources of %s: %s; the "
                         "periodic update retries. Check that the conductor "

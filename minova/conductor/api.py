@@ -42,6 +42,13 @@ class LocalAPI:
     def service_heartbeat(self, context: Any, service_id: int) -> Any:
         return self._manager.service_heartbeat(context, service_id)
 
+    def service_report(self, context: Any, service_id: int, ttl: float,
+                       wait: bool = False) -> bool:
+        """A heartbeat written in a batch; False if it must be a
+        ``service_heartbeat`` instead. In process it is one: a service
+        with the database writes its own row (there are few of those)."""
+        return False
+
     def compute_node_get_or_create(self, context: Any, host: str,
                                    nodename: str, values: dict) -> Any:
         return self._manager.compute_node_get_or_create(context, host,
@@ -95,6 +102,11 @@ class _ExceptionUnwrapper:
 
 class API(LocalAPI):
     """Conductor work sent over RPC to minova-conductor."""
+
+    def service_report(self, context: Any, service_id: int, ttl: float,
+                       wait: bool = False) -> bool:
+        return self._manager.service_report(context, service_id, ttl,
+                                            wait=wait)
 
     def __init__(self, conf: cfg.ConfigOpts,
                  transport: messaging.Transport) -> None:

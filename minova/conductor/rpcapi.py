@@ -26,9 +26,11 @@ class ConductorAPI:
       a request's instance action, for minova-compute).
     * 1.3 - Add migrations_in_progress_by_host (resizes whose claims a
       compute keeps).
+    * 1.4 - Add service_report (a heartbeat as a cast, written in
+      batches).
     """
 
-    VERSION = "1.3"
+    VERSION = "1.4"
 
     def __init__(self, conf: cfg.ConfigOpts,
                  transport: messaging.Transport) -> None:
@@ -48,6 +50,22 @@ class ConductorAPI:
     def service_heartbeat(self, context: Any, service_id: int) -> Any:
         return self.client.call(context, "service_heartbeat",
                                 service_id=service_id)
+
+    def service_report(self, context: Any, service_id: int, ttl: float,
+                       wait: bool = False) -> bool:
+        """Cast a heartbeat that expires in the broker after ``ttl``
+        seconds (``wait``: call, answered once the conductor queued it);
+        False if ``[upgrade_levels] conductor`` is below 1.4 (then report
+        with ``service_heartbeat``)."""
+        if not self.client.can_send_version("1.4"):
+            return False
+        if wait:
+            self.client.prepare(version="1.4").call(
+                context, "service_report", service_id=service_id)
+            return True
+        cctxt = self.client.prepare(version="1.4", timeout=ttl)
+        cctxt.cast(context, "service_report", service_id=service_id)
+        return True
 
     def compute_node_get_or_create(self, context: Any, host: str,
                                    nodename: str, values: dict) -> Any:

@@ -36,6 +36,17 @@ compute_opts = [
                       "before writing its compute_nodes row and telling "
                       "the schedulers, so that a burst of boots costs one "
                       "report instead of one each."),
+    cfg.IntOpt("simulated_hosts",
+               default=0, min=0, max=9999,
+               help="Run this many simulated compute hosts in this one "
+                    "minova-compute (or minova-all) process, named "
+                    "<host>-0001 ... <host>-NNNN, each a real service "
+                    "(its services row and heartbeat, its RPC server on "
+                    "compute.<its host>, its compute node and resource "
+                    "tracker, its instances), sharing the process's "
+                    "transport. For load-testing a control plane with "
+                    "the fake driver (docs/deploy.md). 0: one compute "
+                    "host named by [DEFAULT] host."),
 ]
 
 # Nova keeps these in [DEFAULT]; a compute stores them in its compute_nodes

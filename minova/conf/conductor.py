@@ -30,6 +30,12 @@ conductor_opts = [
                     "ERROR with a fault saying why. Checked at start and "
                     "every build_timeout / 5 seconds (at most 60). 0 "
                     "turns the check off."),
+    cfg.FloatOpt("heartbeat_flush_interval",
+                 default=1.0, min=0.01,
+                 help="Seconds the conductor gathers the heartbeats "
+                      "services cast to it before writing them, all in "
+                      "one UPDATE. A heartbeat is written at most this "
+                      "late; keep it well below service_down_time."),
 ]
 
 

@@ -23,11 +23,20 @@ scheduler_opts = [
     cfg.FloatOpt("host_state_refresh",
                  default=1.0, min=0,
                  help="Seconds the scheduler reuses what it read of the "
-                      "compute_nodes and services tables before reading "
-                      "them again. Its own placements are counted "
-                      "meanwhile; a service disabled or gone down is "
-                      "noticed after at most this long. 0 reads them for "
-                      "every request."),
+                      "services table (up, disabled) before reading it "
+                      "again: a service disabled or gone down is noticed "
+                      "after at most this long. 0 reads it for every "
+                      "request."),
+    cfg.FloatOpt("host_state_resync",
+                 default=60.0, min=0,
+                 help="Seconds between two full reads of the "
+                      "compute_nodes table. In between, the scheduler "
+                      "keeps each host's resources in memory from the "
+                      "reports its compute sends after every change, "
+                      "with its own placements counted until a report "
+                      "does; the read catches a lost report or a "
+                      "compute too old to send its figures. 0 reads it "
+                      "for every request."),
 ]
 
 filter_group = cfg.OptGroup("filter_scheduler",

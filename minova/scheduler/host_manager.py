@@ -1,16 +1,24 @@
-"""What the scheduler knows about each compute host.
+"""What the scheduler knows about each compute host, kept in memory.
 
-A host's state is its ``compute_nodes`` row (what its compute last
-reported) and its service (up, enabled), plus the placements this
-scheduler made that the row does not count yet. Those pending claims keep
-two selections in quick succession from both taking the last room on a
-host. A claim ends once a read of the rows that started after the
-compute's fanout ``update_instance_info`` (which comes after the row is
-written) said the row counts the instance, or the compute gave it up; or
-after ``[scheduler] pending_claim_timeout``.
+A host's state is what its compute last reported: the figures of its
+``compute_nodes`` row, which every compute sends with its fanout
+``update_instance_info`` right after writing them (as Nova's HostManager
+learns a host's instances from the computes), plus the placements this
+scheduler made that those figures do not count yet (pending claims), plus
+its service (up, enabled). Nothing is read per request:
 
-The rows are read at most every ``[scheduler] host_state_refresh``
-seconds, not for every request: the claims cover what changed meanwhile.
+- the services (up, disabled) are read every ``[scheduler]
+  host_state_refresh`` seconds, a few columns of one table;
+- the compute nodes are read in full at the first request and every
+  ``[scheduler] host_state_resync`` seconds, to pick up what a lost
+  fanout or a compute of an older version did not tell.
+
+A claim ends when its host's report counts the instance (or gives the
+placement up), when a read of the rows that started after a report
+without figures counted it, or after ``[scheduler]
+pending_claim_timeout``. The state of a host is always "figures of the
+last report + its pending claims", so a request filters and weighs the
+live states, under the manager's selection lock, without copying them.
 """
 
 from __future__ import annotations
@@ -21,10 +29,11 @@ import time
 from typing import Any
 
 from oslo_config import cfg
+from oslo_utils import timeutils
 
-from minova import servicegroup
+from minova.db import api as db_api
+from minova.db import services as db_services
 from minova.objects import compute_node as compute_node_obj
-from minova.objects import service as service_obj
 
 LOG = logging.getLogger(__name__)
 
@@ -62,20 +71,32 @@ class HostState:
     cpu_allocation_ratio: float = 16.0
     ram_allocation_ratio: float = 1.5
     disk_allocation_ratio: float = 1.0
+    # When this state's figures were last replaced (monotonic).
+    updated: float = 0.0
 
     @classmethod
     def from_compute_node(cls, node: Any, zone: str) -> HostState:
-        return cls(host=node.host, nodename=node.hypervisor_hostname,
-                   availability_zone=zone, vcpus_total=node.vcpus,
-                   vcpus_used=node.vcpus_used,
-                   total_usable_ram_mb=node.memory_mb,
-                   free_ram_mb=node.memory_mb - node.memory_mb_used,
-                   total_usable_disk_gb=node.local_gb,
-                   free_disk_gb=node.local_gb - node.local_gb_used,
-                   num_instances=node.running_vms,
-                   cpu_allocation_ratio=node.cpu_allocation_ratio,
-                   ram_allocation_ratio=node.ram_allocation_ratio,
-                   disk_allocation_ratio=node.disk_allocation_ratio)
+        state = cls(host=node.host, nodename=node.hypervisor_hostname,
+                    availability_zone=zone)
+        state.set_figures(node, getattr)
+        return state
+
+    def set_figures(self, figures: Any, get: Any = dict.get) -> None:
+        """Take the resources of a compute_nodes row (``get=getattr``) or
+        of the dict a compute reports."""
+        self.vcpus_total = get(figures, "vcpus")
+        self.vcpus_used = get(figures, "vcpus_used")
+        self.total_usable_ram_mb = get(figures, "memory_mb")
+        self.free_ram_mb = (self.total_usable_ram_mb
+                            - get(figures, "memory_mb_used"))
+        self.total_usable_disk_gb = get(figures, "local_gb")
+        self.free_disk_gb = (self.total_usable_disk_gb
+                             - get(figures, "local_gb_used"))
+        self.num_instances = get(figures, "running_vms")
+        self.cpu_allocation_ratio = get(figures, "cpu_allocation_ratio")
+        self.ram_allocation_ratio = get(figures, "ram_allocation_ratio")
+        self.disk_allocation_ratio = get(figures, "disk_allocation_ratio")
+        self.updated = time.monotonic()
 
     # What is left once the allocation ratios are applied.
     @property
@@ -94,11 +115,13 @@ class HostState:
         return (self.vcpus_total * self.cpu_allocation_ratio
                 - self.vcpus_used)
 
-    def consume(self, memory_mb: int, vcpus: int, disk_gb: int) -> None:
-        self.free_ram_mb -= memory_mb
-        self.vcpus_used += vcpus
-        self.free_disk_gb -= disk_gb
-        self.num_instances += 1
+    def consume(self, memory_mb: int, vcpus: int, disk_gb: int,
+                sign: int = 1) -> None:
+        """Count an instance (``sign=-1``: stop counting it)."""
+        self.free_ram_mb -= sign * memory_mb
+        self.vcpus_used += sign * vcpus
+        self.free_disk_gb -= sign * disk_gb
+        self.num_instances += sign
 
 
 def requested_resources(request_spec: dict) -> tuple[int, int, int]:
@@ -110,62 +133,113 @@ def requested_resources(request_spec: dict) -> tuple[int, int, int]:
 
 
 class HostManager:
-    def __init__(self, conf: cfg.ConfigOpts,
-                 servicegroup_api: servicegroup.API | None = None) -> None:
+    def __init__(self, conf: cfg.ConfigOpts) -> None:
         self.conf = conf
-        self.servicegroup_api = servicegroup_api or servicegroup.API(conf)
-        # instance uuid -> Claim, for placements the rows do not count yet.
+        # (host, nodename) -> HostState, pending claims counted in.
+        self.states: dict[tuple[str, str], HostState] = {}
+        # instance uuid -> Claim, for placements no report counts yet.
         self.pending: dict[str, Claim] = {}
-        self._rows: tuple[list, dict] | None = None
-        self._rows_read_at = float("-inf")
+        # host -> (monotonic time its service goes down, disabled).
+        self._services: dict[str, tuple[float, bool]] = {}
+        self._services_read_at = float("-inf")
+        self._nodes_read_at = float("-inf")
 
     def zone_of(self, host: str) -> str:
         zones = self.conf.filter_scheduler.host_availability_zones
         return zones.get(host) or self.conf.compute.default_availability_zone
 
-    def read(self, context: Any) -> tuple[list, dict]:
-        """The compute nodes and compute services, from the database if
-        the last read is older than ``host_state_refresh``.
+    # -- reading the database (outside the selection lock) ---------------
 
-        Done before the caller takes its selection lock: this is the part
-        that waits on I/O.
-        """
+    def read(self, context: Any) -> tuple[list | None, list | None,
+                                          float]:
+        """What is due from the database: the compute nodes (first time,
+        then every ``host_state_resync``) and the services (every
+        ``host_state_refresh``); ``None`` for what is not due. Done
+        before the caller takes its selection lock: this is the part
+        that waits on I/O. Hand the result to ``refresh`` under it."""
         started = time.monotonic()
-        if (self._rows is not None and started - self._rows_read_at
-                < self.conf.scheduler.host_state_refresh):
-            return self._rows
-        nodes = list(compute_node_obj.ComputeNodeList.get_all(context))
-        services = {svc.host: svc for svc in service_obj.ServiceList.get_all(
-            context, binary=COMPUTE_BINARY)}
-        # No I/O from here on: replacing the rows and ending the claims
-        # they count happen together. A slower read that started earlier
-        # must not replace a newer one.
-        if started > self._rows_read_at:
-            self._rows = (nodes, services)
-            self._rows_read_at = started
-            counted = [uuid for uuid, claim in self.pending.items()
-                       if claim.reported is not None
-                       and claim.reported < started]
-            self.unclaim(counted)
-        return self._rows
+        opts = self.conf.scheduler
+        nodes = services = None
+        if started - self._nodes_read_at >= opts.host_state_resync:
+            self._nodes_read_at = started
+            nodes = list(compute_node_obj.ComputeNodeList.get_all(context))
+        if started - self._services_read_at >= opts.host_state_refresh:
+            self._services_read_at = started
+            # Rows, not objects: a few thousand every second, and only
+            # three columns matter.
+            services = db_services.get_all(db_api.from_context(context),
+                                           binary=COMPUTE_BINARY)
+        return nodes, services, started
 
-    def host_states(self, nodes: list, services: dict) -> list[HostState]:
-        """Host states from what ``read`` returned, with the pending
-        claims counted in. No I/O: runs under the selection lock."""
+    def refresh(self, nodes: list | None, services: list | None,
+                started: float) -> None:
+        """Apply what ``read`` returned (no I/O: under the lock)."""
+        if services is not None:
+            now_wall = timeutils.utcnow()
+            down_time = self.conf.service_down_time
+            self._services = {
+                row.host: (self._down_at(row, now_wall, started, down_time),
+                           bool(row.disabled))
+                for row in services}
+        if nodes is not None:
+            self._resync(nodes, started)
         self._expire_pending()
-        states = {}
+
+    @staticmethod
+    def _down_at(row: Any, now_wall: Any, now: float,
+                 down_time: int) -> float:
+        """When (monotonic) the service counts as down if it does not
+        report again; -inf if it is down now (servicegroup's is_up)."""
+        if row.forced_down:
+            return float("-inf")
+        last = row.updated_at or row.created_at
+        if last is None:
+            return float("-inf")
+        age = timeutils.delta_seconds(timeutils.normalize_time(last),
+                                      now_wall)
+        if abs(age) > down_time:
+            return float("-inf")
+        return now + down_time - age
+
+    def _resync(self, nodes: list, started: float) -> None:
+        known = {}
         for node in nodes:
-            state = HostState.from_compute_node(node, self.zone_of(node.host))
-            service = services.get(node.host)
-            if service is not None:
-                state.service_up = self.servicegroup_api.is_up(service)
-                state.service_disabled = bool(service.disabled)
-            states[(node.host, node.hypervisor_hostname)] = state
+            key = (node.host, node.hypervisor_hostname)
+            state = self.states.get(key)
+            if state is None:
+                state = HostState.from_compute_node(node,
+                                                    self.zone_of(node.host))
+                state.updated = started
+            elif state.updated < started:
+                # A report received during the read is newer: keep it.
+                state.set_figures(node, getattr)
+                state.updated = started
+            known[key] = state
+        self.states = known
+        # The rows count what the computes had written before the read.
+        counted = [uuid for uuid, claim in self.pending.items()
+                   if claim.reported is not None
+                   and claim.reported < started]
+        for uuid in counted:
+            self.pending.pop(uuid)
         for claim in self.pending.values():
-            state = states.get((claim.host, claim.nodename))
-            if state is not None:
+            state = self.states.get((claim.host, claim.nodename))
+            if state is not None and state.updated == started:
                 state.consume(claim.memory_mb, claim.vcpus, claim.disk_gb)
-        return list(states.values())
+
+    # -- per request (under the selection lock) ---------------------------
+
+    def host_states(self) -> list[HostState]:
+        """The live states, with ``service_up``/``service_disabled`` as
+        of now. Mutated by ``claim``: use them under the lock."""
+        now = time.monotonic()
+        services = self._services
+        unknown = (float("-inf"), True)
+        for (host, _node), state in self.states.items():
+            down_at, disabled = services.get(host, unknown)
+            state.service_up = now < down_at
+            state.service_disabled = disabled
+        return list(self.states.values())
 
     def claim(self, instance_uuid: str, state: HostState,
               resources: tuple[int, int, int]) -> None:
@@ -176,23 +250,53 @@ class HostManager:
                                             time.monotonic())
 
     def unclaim(self, instance_uuids: list[str]) -> None:
+        """Give back placements (a request that did not fit, a build
+        the compute gave up)."""
         for uuid in instance_uuids:
-            self.pending.pop(uuid, None)
+            claim = self.pending.pop(uuid, None)
+            if claim is not None:
+                self._give_back(claim)
+
+    def _give_back(self, claim: Claim) -> None:
+        state = self.states.get((claim.host, claim.nodename))
+        if state is not None:
+            state.consume(claim.memory_mb, claim.vcpus, claim.disk_gb,
+                          sign=-1)
 
     def update_instance_info(self, host_name: str, instance_uuids: list,
-                             released: list) -> None:
-        """A compute's report: its row counts ``instance_uuids`` now (the
-        next read will show it), and ``released`` are placements it gave
-        up."""
-        now = time.monotonic()
+                             released: list,
+                             node: dict | None = None) -> None:
+        """A compute's report: it holds ``instance_uuids``, gave up the
+        placements ``released``, and (from scheduler RPC 1.1) ``node``
+        are its compute_nodes figures, which count ``instance_uuids``."""
+        self.unclaim([uuid for uuid in released
+                      if self._claimed_on(uuid, host_name)])
+        if node is None:
+            # Counted by the row, which the next resync reads.
+            now = time.monotonic()
+            for uuid in instance_uuids:
+                if self._claimed_on(uuid, host_name):
+                    self.pending[uuid].reported = now
+            return
+        nodename = node.get("hypervisor_hostname") or host_name
         for uuid in instance_uuids:
-            claim = self.pending.get(uuid)
-            if claim is not None and claim.host == host_name:
-                claim.reported = now
-        for uuid in released:
-            claim = self.pending.get(uuid)
-            if claim is not None and claim.host == host_name:
+            if self._claimed_on(uuid, host_name):
+                # Counted by the figures below: no give-back.
                 del self.pending[uuid]
+        key = (host_name, nodename)
+        state = self.states.get(key)
+        if state is None:
+            state = self.states[key] = HostState(
+                host=host_name, nodename=nodename,
+                availability_zone=self.zone_of(host_name))
+        state.set_figures(node)
+        for claim in self.pending.values():
+            if claim.host == host_name and claim.nodename == nodename:
+                state.consume(claim.memory_mb, claim.vcpus, claim.disk_gb)
+
+    def _claimed_on(self, uuid: str, host_name: str) -> bool:
+        claim = self.pending.get(uuid)
+        return claim is not None and claim.host == host_name
 
     def _expire_pending(self) -> None:
         deadline = (time.monotonic()
@@ -201,14 +305,18 @@ class HostManager:
                    if claim.created < deadline]
         for uuid in expired:
             claim = self.pending.pop(uuid)
+            self._give_back(claim)
             LOG.warning("Host %s never reported instance %s placed on it "
                         "%ss ago; no longer counting it. Check that its "
                         "minova-compute runs.", claim.host, uuid,
                         self.conf.scheduler.pending_claim_timeout)
 
     def reset(self) -> None:
-        """Nothing pending, nothing cached: the next request reads the
-        rows."""
+        """Nothing pending, nothing known: the next request reads the
+        services and the compute nodes again (the cloud was reset,
+        ``minova.reset``)."""
         self.pending.clear()
-        self._rows = None
-        self._rows_read_at = float("-inf")
+        self.states = {}
+        self._services = {}
+        self._services_read_at = float("-inf")
+        self._nodes_read_at = float("-inf")

@@ -21,8 +21,9 @@ LOG = logging.getLogger(__name__)
 class SchedulerManager(manager.Manager):
     """Server side of ``minova.scheduler.rpcapi.SchedulerAPI``."""
 
-    # 1.1: reset_host_state (minova.scheduler.rpcapi)
-    target = messaging.Target(version="1.1")
+    # 1.1: reset_host_state; 1.2: update_instance_info takes node
+    # (minova.scheduler.rpcapi)
+    target = messaging.Target(version="1.2")
     service_name = "scheduler"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -43,9 +44,10 @@ class SchedulerManager(manager.Manager):
         """A host for each instance; all of them or ``NoValidHost``."""
         uuids = list(instance_uuids or request_spec.get("instance_uuids")
                      or [None] * request_spec.get("num_instances", 1))
-        nodes, services = self.host_manager.read(context)
+        due = self.host_manager.read(context)
         with self._lock:
-            states = self.host_manager.host_states(nodes, services)
+            self.host_manager.refresh(*due)
+            states = self.host_manager.host_states()
             chosen = self._place(states, request_spec, uuids)
         LOG.debug("Selected %s for %s", [c["host"] for c in chosen], uuids)
         return chosen
@@ -97,12 +99,14 @@ class SchedulerManager(manager.Manager):
 
     def update_instance_info(self, context: Any, host_name: str,
                              instance_uuids: list[str],
-                             released: list[str] | None = None) -> None:
-        """Fanout from a compute whose instances changed."""
+                             released: list[str] | None = None,
+                             node: dict | None = None) -> None:
+        """Fanout from a compute whose instances changed; with its
+        compute node's figures from 1.2."""
         with self._lock:
             self.host_manager.update_instance_info(host_name,
                                                    instance_uuids,
-                                                   released or [])
+                                                   released or [], node)
 
     def reset_host_state(self, context: Any) -> None:
         """The cloud was reset (minova.reset): read the hosts' rows again

@@ -20,9 +20,11 @@ class SchedulerAPI:
     * 1.0 - Initial version: select_destinations (call),
       update_instance_info (fanout cast).
     * 1.1 - reset_host_state (call, to one scheduler).
+    * 1.2 - update_instance_info takes ``node``, the compute node's
+      figures, which the scheduler keeps in memory.
     """
 
-    VERSION = "1.1"
+    VERSION = "1.2"
 
     def __init__(self, conf: cfg.ConfigOpts,
                  transport: messaging.Transport) -> None:
@@ -42,13 +44,20 @@ class SchedulerAPI:
 
     def update_instance_info(self, ctxt: Any, host_name: str,
                              instance_uuids: list[str],
-                             released: list[str] | None = None) -> None:
+                             released: list[str] | None = None,
+                             node: dict | None = None) -> None:
         """Tell every scheduler which instances ``host_name`` holds now
-        (its compute_nodes row already counts them) and which placements
-        it gave up (``released``)."""
-        cctxt = self.client.prepare(fanout=True)
-        cctxt.cast(ctxt, "update_instance_info", host_name=host_name,
-                   instance_uuids=instance_uuids, released=released or [])
+        (its compute_nodes row already counts them), which placements
+        it gave up (``released``) and its node's figures (``node``, the
+        row's columns and ``hypervisor_hostname``; left out below 1.2)."""
+        kwargs = {"host_name": host_name, "instance_uuids": instance_uuids,
+                  "released": released or []}
+        version = "1.0"
+        if node is not None and self.client.can_send_version("1.2"):
+            version = "1.2"
+            kwargs["node"] = node
+        cctxt = self.client.prepare(fanout=True, version=version)
+        cctxt.cast(ctxt, "update_instance_info", **kwargs)
 
     def reset_host_state(self, ctxt: Any, host: str,
                          timeout: float | None = None) -> None:

@@ -53,18 +53,45 @@ class DbDriver:
             service.tg.add_thread(self._report_forever, service)
 
     def _report_forever(self, service: Any) -> None:
+        # Every few reports waits for the conductor's answer, so that a
+        # service notices (and says) when no conductor takes its reports:
+        # about twice per service_down_time.
+        every = max(1, self.conf.service_down_time
+                    // max(1, service.report_interval) // 2)
+        reports = 0
         while True:
             eventlet.sleep(service.report_interval)
-            self._report_state(service)
+            reports += 1
+            self._report_state(service, cast=True,
+                               wait=reports % every == 0)
 
-    def _report_state(self, service: Any) -> None:
-        """One heartbeat; never raises, so the timer keeps going."""
+    def _report_state(self, service: Any, cast: bool = False,
+                      wait: bool = True) -> None:
+        """One heartbeat; never raises, so the timer keeps going.
+
+        The first (``cast=False``) is a ``service_heartbeat`` call, so the
+        service is up when its start returns and learns its row. The next
+        ones are ``service_report``s, which the conductor writes in
+        batches (``minova.conductor.heartbeats``): casts, but a call when
+        ``wait`` (the conductor answers once it has queued the report,
+        before the write). Casts expire in the broker after
+        ``rpc_response_timeout``, as a call does: a late one is no staler
+        than a heartbeat call was. Only an answer says the conductor is
+        back.
+        """
         ctxt = minova_context.get_admin_context(db=service.db)
         LOG.debug("Reporting the state of %s on %s", service.binary,
                   service.host)
+        answered = True
         try:
-            service.service_ref = service.conductor_api.service_heartbeat(
-                ctxt, service.service_ref.id)
+            if cast and service.conductor_api.service_report(
+                    ctxt, service.service_ref.id, ttl=self._ttl(service),
+                    wait=wait):
+                answered = wait
+            else:
+                service.service_ref = (
+                    service.conductor_api.service_heartbeat(
+                        ctxt, service.service_ref.id))
         except Exception as exc:
             if not service.model_disconnected:
                 service.model_disconnected = True
@@ -76,11 +103,15 @@ class DbDriver:
                             service.report_interval)
             return
         metrics.get().heartbeat_written(service.binary, service.host)
-        if service.model_disconnected:
+        if answered and service.model_disconnected:
             service.model_disconnected = False
             LOG.info("Recovered the connection to the conductor; %s on %s "
                      "reports its state again.", service.binary,
                      service.host)
+
+    def _ttl(self, service: Any) -> float:
+        return getattr(self.conf, "rpc_response_timeout",
+                       service.report_interval)
 
     def is_up(self, service_ref: Any) -> bool:
         if service_ref.forced_down:
