@@ -5,16 +5,15 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
 
 import pytest
 import requests
 from prometheus_client import multiprocess
 from prometheus_client import parser
 
-from tests.functional.test_multiprocess import BIN
 from tests.functional.test_multiprocess import _answers
 from tests.functional.test_multiprocess import config_file  # noqa: F401
+from tests.functional.test_multiprocess import two_worker_api
 from tests.utils import children
 from tests.utils import wait_for
 
@@ -59,17 +58,7 @@ def test_every_worker_reports_all_workers(config_file):  # noqa: F811
     path, port = config_file
     tmp = os.path.dirname(path)
     base = "http://127.0.0.1:%d" % port
-    process = subprocess.Popen(
-        [os.path.join(BIN, "minova-api"), "--config-file", str(path)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-        start_new_session=True)
-    try:
-        wait_for(lambda: process.poll() is not None or _answers(base + "/"),
-                 timeout=30, what="minova-api to answer GET /")
-        assert process.poll() is None, process.stderr.read().decode()
-        workers = wait_for(lambda: len(children(process.pid)) == 2
-                           and children(process.pid),
-                           timeout=10, what="two worker processes")
+    with two_worker_api(path, base) as (process, workers):
         for _ in range(20):
             response = requests.get(base + "/v2.1/flavors", timeout=10,
                                     headers={"X-Auth-Token": "admin",
@@ -102,8 +91,3 @@ def test_every_worker_reports_all_workers(config_file):  # noqa: F811
                     and _flavor_requests(values) == 20)
         wait_for(settled, timeout=30,
                  what="the dead worker's pool to drop out")
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=10)
-        process.stderr.close()

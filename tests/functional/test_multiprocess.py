@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -60,10 +61,11 @@ def config_file(tmp_path):
     return path, port
 
 
-@pytest.mark.slow
-def test_api_with_two_workers_serves_and_stops_on_sigterm(config_file):
-    path, port = config_file
-    base = "http://127.0.0.1:%d" % port
+@contextlib.contextmanager
+def two_worker_api(path, base):
+    """A real ``minova-api`` of ``path``'s config with two workers:
+    (the parent process, its workers' pids), once it answers; killed with
+    its workers at the end if the test did not stop it."""
     process = subprocess.Popen(
         [os.path.join(BIN, "minova-api"), "--config-file", str(path)],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
@@ -75,6 +77,19 @@ def test_api_with_two_workers_serves_and_stops_on_sigterm(config_file):
         workers = wait_for(lambda: len(children(process.pid)) == 2
                            and children(process.pid),
                            timeout=10, what="two worker processes")
+        yield process, workers
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
+        process.stderr.close()
+
+
+@pytest.mark.slow
+def test_api_with_two_workers_serves_and_stops_on_sigterm(config_file):
+    path, port = config_file
+    base = "http://127.0.0.1:%d" % port
+    with two_worker_api(path, base) as (process, workers):
         assert process.pid not in workers
 
         assert requests.get(base + "/", timeout=10).json()["versions"]
@@ -94,8 +109,3 @@ def test_api_with_two_workers_serves_and_stops_on_sigterm(config_file):
         wait_for(lambda: not any(os.path.exists("/proc/%d" % pid)
                                  for pid in workers),
                  timeout=10, what="the workers to exit")
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=10)
-        process.stderr.close()

@@ -11,6 +11,7 @@ from typing import Any
 from urllib import parse
 
 from oslo_utils import strutils
+from oslo_utils import timeutils
 
 from minova import exception
 from minova.api.openstack import wsgi_util
@@ -80,6 +81,23 @@ def isotime(value: datetime.datetime | None) -> str | None:
     if value is None:
         return None
     return value.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def query_time(req: wsgi_util.APIRequest,
+               name: str) -> datetime.datetime | None:
+    """The ISO 8601 time of query parameter ``name`` (naive UTC), None if
+    it is not given; a 400 if it is not a time."""
+    text = req.GET.get(name)
+    if text is None:
+        return None
+    try:
+        return timeutils.normalize_time(timeutils.parse_isotime(text))
+    except (ValueError, OverflowError) as exc:
+        # OverflowError: a time that is only valid before its offset is
+        # applied (9999-12-31T23:00:00-05:00).
+        raise exception.ValidationError(
+            field=name, reason="%s is not an ISO 8601 time"
+            % exception.quote(text)) from exc
 
 
 def plain_time(value: datetime.datetime | None) -> str | None:

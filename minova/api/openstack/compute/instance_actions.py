@@ -12,10 +12,7 @@ events' ``details`` (admins).
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
-
-from oslo_utils import timeutils
 
 from minova import exception
 from minova.api.openstack import common
@@ -40,18 +37,6 @@ def _instance(req: wsgi_util.APIRequest, server_id: str) -> Any:
     return servers.get_instance(req, server_id)
 
 
-def _time(req: wsgi_util.APIRequest, name: str) -> datetime.datetime | None:
-    text = req.GET.get(name)
-    if text is None:
-        return None
-    try:
-        return timeutils.normalize_time(timeutils.parse_isotime(text))
-    except (ValueError, OverflowError) as exc:
-        raise exception.ValidationError(
-            field=name, reason="%s is not an ISO 8601 time"
-            % exception.quote(text)) from exc
-
-
 # Nova's list schema closes with paging at 2.58 (changes-before joins at
 # 2.66); its show schema closes at 2.102.
 _INDEX_QUERY = frozenset(("limit", "marker", "changes-since"))
@@ -74,9 +59,9 @@ def index(req: wsgi_util.APIRequest, server_id: str) -> Any:
     limit = marker = since = before = None
     if paged:
         limit, marker = common.limit_and_marker(req)
-        since = _time(req, "changes-since")
+        since = common.query_time(req, "changes-since")
         if req.api_version.matches("2.66"):
-            before = _time(req, "changes-before")
+            before = common.query_time(req, "changes-before")
         if since and before and before < since:
             raise exception.ValidationError(
                 field="changes-before",

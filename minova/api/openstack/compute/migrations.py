@@ -27,7 +27,6 @@ from __future__ import annotations
 from typing import Any
 
 from oslo_utils import strutils
-from oslo_utils import timeutils
 
 from minova import exception
 from minova.api.openstack import common
@@ -67,16 +66,6 @@ def _check_query(req: wsgi_util.APIRequest) -> None:
                 field=name, reason="may be given once only")
 
 
-def _time(req: wsgi_util.APIRequest, name: str) -> Any:
-    text = req.GET[name]
-    try:
-        return timeutils.normalize_time(timeutils.parse_isotime(text))
-    except (ValueError, OverflowError) as exc:
-        raise exception.ValidationError(
-            field=name, reason="%s is not an ISO 8601 time"
-            % exception.quote(text)) from exc
-
-
 def _filters(req: wsgi_util.APIRequest) -> dict | None:
     """The filters asked for; None if none can match (``hidden``)."""
     params, version = req.GET, req.api_version
@@ -94,7 +83,7 @@ def _filters(req: wsgi_util.APIRequest) -> dict | None:
         for name in ("changes-since", "changes-before"):
             if name in params and (name == "changes-since"
                                    or version.matches("2.66")):
-                filters[name] = _time(req, name)
+                filters[name] = common.query_time(req, name)
         since = filters.get("changes-since")
         before = filters.get("changes-before")
         if since and before and before < since:

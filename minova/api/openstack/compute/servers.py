@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 from oslo_utils import strutils
-from oslo_utils import timeutils
 
 from minova import exception
 from minova.api.openstack import common
@@ -103,27 +102,14 @@ def _status_filters(req: wsgi_util.APIRequest) -> dict | None:
 CHANGES_BEFORE = "2.66"
 
 
-def _changes_since(req: wsgi_util.APIRequest,
-                   name: str = "changes-since") -> Any:
-    text = req.GET[name]
-    try:
-        return timeutils.normalize_time(timeutils.parse_isotime(text))
-    except (ValueError, OverflowError) as exc:
-        # OverflowError: a time that is only valid before its offset is
-        # applied (9999-12-31T23:00:00-05:00).
-        raise exception.ValidationError(
-            field=name, reason="%s is not an ISO 8601 time"
-            % exception.quote(text)) from exc
-
-
 def _time_filters(req: wsgi_util.APIRequest) -> dict:
     """changes-since, and from 2.66 changes-before (not before it)."""
     filters = {}
     if "changes-since" in req.GET:
-        filters["changes-since"] = _changes_since(req)
+        filters["changes-since"] = common.query_time(req, "changes-since")
     if "changes-before" in req.GET and req.api_version.matches(
             CHANGES_BEFORE):
-        filters["changes-before"] = _changes_since(req, "changes-before")
+        filters["changes-before"] = common.query_time(req, "changes-before")
         if filters["changes-before"] < filters.get(
                 "changes-since", filters["changes-before"]):
             raise exception.Invalid(
