@@ -73,6 +73,8 @@ class _ServiceRecord:
         self.conductor_api = conductor.API(conf, transport,
                                            use_local=db_allowed)
         self.service_ref: Any = None
+        # When the conductor last took a heartbeat (minova.servicegroup).
+        self.last_reported: Any = None
         self.model_disconnected = False
 
     def _context(self) -> minova_context.RequestContext:

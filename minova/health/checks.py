@@ -196,13 +196,18 @@ class HeartbeatCheck(MinovaCheck):
     what = "heartbeat"
 
     def check(self, subject: Subject) -> str:
-        ref = getattr(subject.service, "service_ref", None)
-        last = ref and (ref.updated_at or ref.created_at)
+        service = subject.service
+        # The service's own record of its last report taken: after the
+        # first, reports are casts that never bring the row back.
+        last = getattr(service, "last_reported", None)
         if not last:
             raise Failed("heartbeat: not registered in the services table "
                          "yet")
-        age = timeutils.delta_seconds(timeutils.normalize_time(last),
-                                      timeutils.utcnow())
+        if getattr(service, "model_disconnected", False):
+            raise Failed("heartbeat not taken",
+                         "no conductor answers the heartbeats of %s on %s"
+                         % (service.binary, service.host))
+        age = timeutils.delta_seconds(last, timeutils.utcnow())
         limit = subject.conf.service_down_time
         if age > limit:
             raise Failed("heartbeat too old",

@@ -156,19 +156,24 @@ class HostManager:
         then every ``host_state_resync``) and the services (every
         ``host_state_refresh``); ``None`` for what is not due. Done
         before the caller takes its selection lock: this is the part
-        that waits on I/O. Hand the result to ``refresh`` under it."""
+        that waits on I/O. Hand the result to ``refresh`` under it
+        before another request reads (the manager's ``_reading``)."""
         started = time.monotonic()
         opts = self.conf.scheduler
         nodes = services = None
+        # The times are moved on only once a read succeeded: one that
+        # failed is tried again by the next request.
         if started - self._nodes_read_at >= opts.host_state_resync:
-            self._nodes_read_at = started
             nodes = list(compute_node_obj.ComputeNodeList.get_all(context))
         if started - self._services_read_at >= opts.host_state_refresh:
-            self._services_read_at = started
             # Rows, not objects: a few thousand every second, and only
             # three columns matter.
             services = db_services.get_all(db_api.from_context(context),
                                            binary=COMPUTE_BINARY)
+        if nodes is not None:
+            self._nodes_read_at = started
+        if services is not None:
+            self._services_read_at = started
         return nodes, services, started
 
     def refresh(self, nodes: list | None, services: list | None,
@@ -267,7 +272,7 @@ class HostManager:
                              released: list,
                              node: dict | None = None) -> None:
         """A compute's report: it holds ``instance_uuids``, gave up the
-        placements ``released``, and (from scheduler RPC 1.1) ``node``
+        placements ``released``, and (from scheduler RPC 1.2) ``node``
         are its compute_nodes figures, which count ``instance_uuids``."""
         self.unclaim([uuid for uuid in released
                       if self._claimed_on(uuid, host_name)])

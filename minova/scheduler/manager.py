@@ -36,6 +36,10 @@ class SchedulerManager(manager.Manager):
         # Filtering, weighing and claiming must not interleave between
         # two requests, or both could take the last room on a host.
         self._lock = threading.Lock()
+        # One database read at a time, applied before the next request
+        # looks: requests that arrive during a read (the first one, the
+        # one after a reset) wait for its hosts instead of finding none.
+        self._reading = threading.Lock()
 
     @messaging.expected_exceptions(exception.NoValidHost)
     def select_destinations(self, context: Any, request_spec: dict,
@@ -44,9 +48,11 @@ class SchedulerManager(manager.Manager):
         """A host for each instance; all of them or ``NoValidHost``."""
         uuids = list(instance_uuids or request_spec.get("instance_uuids")
                      or [None] * request_spec.get("num_instances", 1))
-        due = self.host_manager.read(context)
+        with self._reading:
+            due = self.host_manager.read(context)
+            with self._lock:
+                self.host_manager.refresh(*due)
         with self._lock:
-            self.host_manager.refresh(*due)
             states = self.host_manager.host_states()
             chosen = self._place(states, request_spec, uuids)
         LOG.debug("Selected %s for %s", [c["host"] for c in chosen], uuids)

@@ -102,6 +102,10 @@ class DbDriver:
                             service.binary, service.host, exc,
                             service.report_interval)
             return
+        # What the service itself knows of its heartbeat: a report that
+        # is a cast never comes back with the row (service_ref), so this,
+        # not the row's updated_at, is its age (the health checks').
+        service.last_reported = timeutils.utcnow()
         metrics.get().heartbeat_written(service.binary, service.host)
         if answered and service.model_disconnected:
             service.model_disconnected = False

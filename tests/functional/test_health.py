@@ -167,6 +167,23 @@ def test_stale_heartbeat_makes_the_api_unhealthy(fast, conf, transport, db,
     assert "heartbeat too old" in text
 
 
+def test_heartbeat_stays_fresh_past_service_down_time(fast, transport,
+                                                     scheduler, launched):
+    """Reports after the first are casts, which bring no row back: the
+    check reads the service's own record of them."""
+    fast.set_override("report_interval", 1)
+    fast.set_override("service_down_time", 3)
+    fast.set_override("listen", "127.0.0.1", group="health")
+    fast.set_override("listen_port", 0, group="health")
+    compute = start_compute(fast, transport, launched)
+    first = compute.last_reported
+    wait_for(lambda: (compute.last_reported - first).total_seconds() > 4,
+             timeout=30, what="heartbeats past service_down_time")
+    url = "http://127.0.0.1:%d/healthcheck" % compute.health_port.port
+    response = _get_json(url)
+    assert response.status_code == 200, response.text
+
+
 @pytest.fixture
 def health_port(fast):
     fast.set_override("listen", "127.0.0.1", group="health")

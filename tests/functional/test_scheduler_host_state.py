@@ -76,6 +76,19 @@ def test_fifty_racing_requests_for_the_last_slots(scheduler, client,
     assert per_host == {host: PER_HOST for host in hosts}
 
 
+@pytest.mark.backends("db")
+def test_requests_during_the_first_read_wait_for_its_hosts(
+        scheduler, client, admin_context, hosts):
+    """A scheduler just started (or just reset) reads its hosts at the
+    first request; the requests that come while that read waits on the
+    database get those hosts too, not a NoValidHost (on a database whose
+    driver yields to other green threads: MariaDB, PostgreSQL)."""
+    pool = eventlet.GreenPool(10)
+    results = list(pool.imap(lambda _: _select(client, admin_context),
+                             range(10)))
+    assert None not in results
+
+
 def test_reports_replace_the_figures_and_end_the_claims(
         scheduler, client, admin_context, hosts):
     first = _select(client, admin_context)
