@@ -124,7 +124,8 @@ class Service(_ServiceRecord, os_service.Service):
                  periodic_enable: bool | None = None,
                  periodic_fuzzy_delay: int | None = None,
                  periodic_interval_max: int | None = None,
-                 db_allowed: bool = True, db: Any = None) -> None:
+                 db_allowed: bool = True, db: Any = None,
+                 health: bool = True) -> None:
         os_service.Service.__init__(self)
         self.conf = conf
         self.transport = transport
@@ -145,8 +146,11 @@ class Service(_ServiceRecord, os_service.Service):
         # Its own queue pinged, its RPC server rebuilt when deaf; and the
         # health port, bound now so that a port in use fails the start.
         self.watchdog = health_watchdog.ConsumerWatchdog(self)
+        # ``health`` False: another service of this process serves the
+        # port (simulated hosts, minova.compute.simulated).
         self.health_port = (health_port.HealthPort(self)
-                            if conf.health.listen_port is not None else None)
+                            if health and conf.health.listen_port is not None
+                            else None)
 
     @classmethod
     def create(cls, conf: cfg.ConfigOpts, transport: messaging.Transport,
@@ -156,7 +160,8 @@ class Service(_ServiceRecord, os_service.Service):
                periodic_enable: bool | None = None,
                periodic_fuzzy_delay: int | None = None,
                periodic_interval_max: int | None = None,
-               db_allowed: bool = True, db: Any = None) -> Service:
+               db_allowed: bool = True, db: Any = None,
+               health: bool = True) -> Service:
         """Build a service, defaulting every argument as Nova does.
 
         host: ``[DEFAULT] host``; binary: the executable's name; topic: the
@@ -182,7 +187,7 @@ class Service(_ServiceRecord, os_service.Service):
                                                  conf.periodic_fuzzy_delay),
                    periodic_interval_max=_default(
                        periodic_interval_max, conf.periodic_interval_max),
-                   db_allowed=db_allowed, db=db)
+                   db_allowed=db_allowed, db=db, health=health)
 
     def start(self) -> None:
         LOG.info("Starting %(topic)s node (version %(version)s) on "

@@ -151,11 +151,12 @@ def build_services(conf: cfg.ConfigOpts, transport: object,
                                        topic=conf.scheduler.topic,
                                        manager=conf.scheduler.manager, db=db)
 
-    def build_compute(host: str | None = None) -> service.Service:
+    def build_compute(host: str | None = None,
+                      health: bool = True) -> service.Service:
         return service.Service.create(
             conf, transport, host=host, binary="minova-compute",
             topic=conf.compute.topic, manager=conf.compute.manager,
-            db_allowed=False)
+            db_allowed=False, health=health)
 
     compute = (simulated.SimulatedHosts(conf, build_compute)
                if conf.compute.simulated_hosts

@@ -30,12 +30,14 @@ def _main() -> None:
     db_allowed = conf.conductor.use_local
     db = common.database(conf) if db_allowed else None
 
-    def build(host: str | None = None) -> service.Service:
+    def build(host: str | None = None,
+              health: bool = True) -> service.Service:
         return service.Service.create(conf, transport, host=host,
                                       binary="minova-compute",
                                       topic=conf.compute.topic,
                                       manager=conf.compute.manager,
-                                      db_allowed=db_allowed, db=db)
+                                      db_allowed=db_allowed, db=db,
+                                      health=health)
 
     server = (simulated.SimulatedHosts(conf, build)
               if conf.compute.simulated_hosts else build())

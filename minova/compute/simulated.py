@@ -13,6 +13,7 @@ eventlet hub.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -20,6 +21,8 @@ import eventlet
 import oslo_messaging as messaging
 from oslo_config import cfg
 from oslo_service import service as os_service
+
+from minova import service
 
 LOG = logging.getLogger(__name__)
 
@@ -42,8 +45,8 @@ def host_names(conf: cfg.ConfigOpts) -> list[str]:
 
 class SimulatedHosts(os_service.Service):
     """The compute services of ``[compute] simulated_hosts`` launched as
-    one: ``factory(host)`` builds each, at start (building one waits for
-    a conductor, which in minova-all starts just before)."""
+    one: ``factory(host, health=...)`` builds each, at start (building one
+    waits for a conductor, which in minova-all starts just before)."""
 
     def __init__(self, conf: cfg.ConfigOpts,
                  factory: Callable[[str], Any]) -> None:
@@ -52,6 +55,8 @@ class SimulatedHosts(os_service.Service):
         self.hosts = host_names(conf)
         self._factory = factory
         self.services: list = []
+        # Set by minova-all's InOrder: one deadline for every service.
+        self.drain_deadline: float | None = None
 
     def start(self) -> None:
         pool = eventlet.GreenPool(_CONCURRENCY)
@@ -64,7 +69,8 @@ class SimulatedHosts(os_service.Service):
 
     def _start_one(self, host: str) -> Any:
         for attempt in range(1, _ATTEMPTS + 1):
-            server = self._factory(host)
+            # One health port for the process: the first host's.
+            server = self._factory(host, health=host == self.hosts[0])
             try:
                 server.start()
                 return server
@@ -78,7 +84,16 @@ class SimulatedHosts(os_service.Service):
         raise AssertionError("unreachable")
 
     def stop(self, graceful: bool = True) -> None:
-        pool = eventlet.GreenPool(_CONCURRENCY)
+        """Every host at once, on one drain deadline (the one minova-all
+        sets, else graceful_shutdown_timeout's): hosts drained a few at a
+        time, each with the whole timeout, would run past it, and builds
+        the process's end cut short would stay in BUILD."""
+        deadline = self.drain_deadline
+        if deadline is None:
+            deadline = time.monotonic() + service.drain_timeout(self.conf)
+        pool = eventlet.GreenPool(max(1, len(self.services)))
+        for server in self.services:
+            server.drain_deadline = deadline
         for _ in pool.imap(lambda server: server.stop(graceful),
                            self.services):
             pass

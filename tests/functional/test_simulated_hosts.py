@@ -4,6 +4,7 @@ process, and the heartbeats they cast to the conductor in batches."""
 from __future__ import annotations
 
 import pytest
+import requests
 
 from minova import service
 from minova import servicegroup
@@ -12,6 +13,7 @@ from minova.db import flavors as db_flavors
 from minova.objects import service as service_obj
 from tests.compute_fixtures import start_scheduler
 from tests.functional.test_api_servers import IMAGE
+from tests.utils import free_port
 from tests.utils import wait_for
 
 HOSTS = 6
@@ -28,11 +30,16 @@ def hosts(conf, transport, db, api, launched):
     db_flavors.ensure_defaults(db)
     start_scheduler(conf, transport, db, launched)
 
-    def build(host):
+    # A fixed port, as the systemd unit sets it: one host binds it.
+    conf.set_override("listen", "127.0.0.1", group="health")
+    conf.set_override("listen_port", free_port(), group="health")
+
+    def build(host, health=True):
         return service.Service.create(
             conf, transport, host=host, binary="minova-compute",
             topic=conf.compute.topic, manager=conf.compute.manager,
-            db_allowed=False, report_interval=1, periodic_enable=False)
+            db_allowed=False, report_interval=1, periodic_enable=False,
+            health=health)
 
     group = simulated.SimulatedHosts(conf, build)
     group.start()
@@ -56,6 +63,15 @@ def test_each_host_is_a_service_listed_up(api, hosts, admin_context):
     rows = service_obj.ServiceList.get_all(admin_context,
                                            binary="minova-compute")
     assert len(rows) == HOSTS
+
+
+def test_one_health_port_for_the_process(conf, hosts):
+    [serving] = [server for server in hosts.services
+                 if server.health_port is not None]
+    assert serving.host == hosts.hosts[0]
+    response = requests.get("http://127.0.0.1:%d/healthcheck/live"
+                            % conf.health.listen_port, timeout=30)
+    assert response.status_code == 200, response.text
 
 
 def test_heartbeats_are_batched_and_stop_with_the_hosts(
