@@ -62,6 +62,11 @@ class ConsumerWatchdog:
                 LOG.exception("The consumer watchdog of %s failed; it "
                               "goes on.", self.service.binary)
 
+    def _pool_full(self) -> bool:
+        """Every handler of the RPC executor's pool in use."""
+        size = getattr(self.service.conf, "executor_thread_pool_size", 64)
+        return len(self.service.manager.inflight.entries("rpc")) >= size
+
     def answers(self) -> bool:
         try:
             self.api.ping(minova_context.get_admin_context(), "watchdog",
@@ -76,6 +81,13 @@ class ConsumerWatchdog:
         """One self ping; rebuild the RPC server after too many misses."""
         if self.answers():
             self.misses = 0
+            return
+        if self._pool_full():
+            # The ping waits behind work the service is doing, and says
+            # nothing about the consumer: a busy service is not deaf.
+            LOG.debug("%s on %s: self ping unanswered with every RPC "
+                      "handler busy; not counted", self.service.binary,
+                      self.service.host)
             return
         if not broker.reachable(self.service.conf, timeout=self.timeout):
             self.misses = 0

@@ -266,6 +266,22 @@ def test_watchdog_rebuilds_a_deaf_consumer(fast, transport, scheduler,
     assert compute.watchdog.answers()
 
 
+def test_watchdog_does_not_count_pings_a_busy_pool_could_not_answer(
+        fast, transport, scheduler, launched):
+    fast.set_override("self_ping_misses", 1, group="health")
+    compute = start_compute(fast, transport, launched)
+    fast.set_override("executor_thread_pool_size", 2)
+    _stop_consumer(compute)
+    busy = [compute.manager.inflight.start("rpc", "build_and_run_instance")
+            for _ in range(2)]
+    compute.watchdog.check_once()
+    assert compute.watchdog.consumer_rebuilds == 0
+    for token in busy:
+        compute.manager.inflight.finish(token)
+    compute.watchdog.check_once()
+    assert compute.watchdog.consumer_rebuilds == 1
+
+
 def test_watchdog_leaves_a_healthy_consumer_alone(fast, transport,
                                                   scheduler, launched):
     fast.set_override("self_ping_interval", 0.1, group="health")
