@@ -510,3 +510,9 @@ class BuildAbandoned(MinovaException):
     msg_fmt = ("The compute service on %(host)s stopped during the build "
                "of instance %(instance_uuid)s (graceful_shutdown_timeout "
                "ran out); delete the server and boot it again.")
+
+
+class HealthBackendNotFound(MinovaException):
+    msg_fmt = ("[healthcheck] backends names %(names)s, which no installed "
+               "oslo.middleware.healthcheck plugin provides; check the "
+               "name, or reinstall minova (its plugins are entry points)")

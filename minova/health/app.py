@@ -23,6 +23,7 @@ from typing import Any
 
 from oslo_middleware import healthcheck as oslo_healthcheck
 
+from minova import exception
 from minova.health import checks
 
 LOG = logging.getLogger(__name__)
@@ -40,6 +41,17 @@ class Healthcheck(oslo_healthcheck.Healthcheck):
     which is the ``conf`` every minova service runs on) gives the rest."""
 
     _LOCAL = ("backends", "detailed")
+
+    def __init__(self, application: Any, conf: dict) -> None:
+        super().__init__(application, conf)
+        # oslo.middleware skips, with a log line, a backend it cannot
+        # load, and with none left answers 200: a misspelt name or a
+        # stale install would report healthy. A service does not start so.
+        missing = (set(self._conf_get("backends"))
+                   - set(self._backends.names()))
+        if missing:
+            raise exception.HealthBackendNotFound(
+                names=", ".join(sorted(missing)))
 
     def _conf_get(self, key: str, group: str = "healthcheck") -> Any:
         if group == "healthcheck" and key in self._LOCAL and key in self.conf:
@@ -147,5 +159,13 @@ class PasteHealthcheck:
     def __call__(self, environ: dict, start_response: Any) -> Any:
         app = self._app
         if app is None:
-            app = self._app = self._build(environ)
+            try:
+                app = self._app = self._build(environ)
+            except exception.HealthBackendNotFound as exc:
+                # Built at the first probe, too late to stop the start:
+                # the probe fails, saying why, until the config is fixed.
+                LOG.error("%s", exc.format_message())
+                start_response("503 Service Unavailable",
+                               [("Content-Type", "text/plain")])
+                return [exc.format_message().encode()]
         return app(environ, start_response)

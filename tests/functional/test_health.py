@@ -248,6 +248,18 @@ def test_conductor_health_port_checks_its_database(health_port, transport,
     assert "own RPC consumer: queue conductor.test-host answered" in details
 
 
+def test_an_unknown_backend_is_a_503_not_a_pass(conf, transport, db,
+                                               launched):
+    """A misspelt check would leave oslo.middleware with fewer checks,
+    or none, and a /healthcheck that always says healthy."""
+    conf.set_override("backends", ["minova_databse"], group="healthcheck")
+    server = start_api(conf, transport, db, launched)
+    response = requests.get("http://127.0.0.1:%d/healthcheck" % server.port,
+                            timeout=30)
+    assert response.status_code == 503
+    assert "minova_databse" in response.text
+
+
 def test_health_port_is_off_by_default(conductor):
     assert conductor.health_port is None
 
