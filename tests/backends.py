@@ -20,6 +20,7 @@ import socket
 import subprocess
 import uuid
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -175,3 +176,33 @@ def close_rabbit_connections(url: str, reason: str = "minova test") -> None:
     """
     vhost = url.rstrip("/").rpartition("/")[2] or "/"
     _rabbitmqctl("close_all_connections", "-p", vhost, reason)
+
+
+def schema_and_rows(db: Any) -> dict:
+    """Everything a database's schema and data say, comparable across two
+    databases: per table its columns, indexes, unique and foreign keys,
+    and its rows."""
+    described = {}
+    with db.engine.connect() as connection:
+        inspector = sa.inspect(connection)
+        for table in inspector.get_table_names():
+            columns = sorted(
+                (c["name"], str(c["type"]), c["nullable"],
+                 str(c.get("default"))) for c in inspector.get_columns(table))
+            indexes = sorted((i["name"], tuple(i["column_names"]),
+                              bool(i["unique"]))
+                             for i in inspector.get_indexes(table))
+            uniques = sorted(tuple(u["column_names"])
+                             for u in inspector.get_unique_constraints(table))
+            foreign = sorted((tuple(f["constrained_columns"]),
+                              f["referred_table"],
+                              tuple(f["referred_columns"]),
+                              str(f.get("options")))
+                             for f in inspector.get_foreign_keys(table))
+            primary = tuple(inspector.get_pk_constraint(table)
+                            ["constrained_columns"])
+            rows = sorted(map(tuple, connection.execute(
+                sa.text("SELECT * FROM %s" % table)).all()), key=repr)
+            described[table] = (columns, indexes, uniques, foreign, primary,
+                                rows)
+    return described

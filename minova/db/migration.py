@@ -77,8 +77,12 @@ def ensure_schema(db: db_api.Database) -> str | None:
 
 
 def create_schema(db: db_api.Database) -> None:
-    """Create an empty database at ``HEAD`` from the models, in one
-    transaction."""
+    """Create an empty database at ``HEAD`` from the models. One
+    transaction on SQLite and PostgreSQL; on MySQL and MariaDB each
+    CREATE commits by itself, so a start killed midway leaves tables and
+    no version: the next start then runs the migrations, which stop at
+    the first table that exists (empty the database, or drop it, and
+    start again)."""
     with db.engine.begin() as connection:
         models.Base.metadata.create_all(connection)
         for name, rows in SEED_ROWS.items():

@@ -13,10 +13,12 @@ from alembic import autogenerate
 from alembic import migration as alembic_migration
 
 from minova import exception
+from minova.db import api as db_api
 from minova.db import flavors as db_flavors
 from minova.db import migration
 from minova.db import models
 from minova.db import services as db_services
+from tests import backends
 
 pytestmark = pytest.mark.backends("db")
 
@@ -90,16 +92,34 @@ def test_heartbeat_of_a_deleted_service_is_not_found(db):
         db_services.heartbeat(db, row.id)
 
 
-def test_sync_again_changes_nothing_and_matches_the_models(db):
-    head = migration.head_version()
-    assert migration.db_version(db) == head
-    assert migration.db_sync(db) == head
-    with db.engine.connect() as connection:
-        context = alembic_migration.MigrationContext.configure(
-            connection, opts={"compare_type": True})
-        diff = autogenerate.compare_metadata(context,
-                                             models.Base.metadata)
-    assert diff == []
+def test_migrations_and_the_models_give_one_schema(db_url, db_backend,
+                                                  tmp_path):
+    """What ``minova-manage db sync`` makes (every migration) and what a
+    first start makes of an empty database (the models, stamped) are the
+    same schema and rows, on each database; syncing again changes
+    nothing."""
+    migrated = db_api.Database(db_url)
+    try:
+        head = migration.head_version()
+        assert migration.db_sync(migrated) == head
+        assert migration.db_sync(migrated) == head
+        with migrated.engine.connect() as connection:
+            context = alembic_migration.MigrationContext.configure(
+                connection, opts={"compare_type": True})
+            assert autogenerate.compare_metadata(
+                context, models.Base.metadata) == []
+        (tmp_path / "created").mkdir()
+        with backends.database(db_backend,
+                               str(tmp_path / "created")) as created_url:
+            created = db_api.Database(created_url)
+            try:
+                assert migration.ensure_schema(created) == head
+                assert (backends.schema_and_rows(created)
+                        == backends.schema_and_rows(migrated))
+            finally:
+                created.dispose()
+    finally:
+        migrated.dispose()
 
 
 def test_list_reads_filter_order_and_page(db):

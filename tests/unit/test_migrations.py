@@ -17,6 +17,7 @@ from minova.db import api as db_api
 from minova.db import migration
 from minova.db import models
 from minova.db import services as db_services
+from tests import backends
 
 MANAGE = os.path.join(os.path.dirname(sys.executable), "minova-manage")
 
@@ -62,36 +63,6 @@ def test_migrations_create_every_model_table(database):
     assert "alembic_version" in tables
 
 
-def _schema_and_rows(db):
-    """Everything a database's schema and data say, comparable across two
-    databases: per table its columns, indexes, unique and foreign keys,
-    and its rows."""
-    described = {}
-    with db.engine.connect() as connection:
-        inspector = sa.inspect(connection)
-        for table in inspector.get_table_names():
-            columns = sorted(
-                (c["name"], str(c["type"]), c["nullable"],
-                 str(c.get("default"))) for c in inspector.get_columns(table))
-            indexes = sorted((i["name"], tuple(i["column_names"]),
-                              bool(i["unique"]))
-                             for i in inspector.get_indexes(table))
-            uniques = sorted(tuple(u["column_names"])
-                             for u in inspector.get_unique_constraints(table))
-            foreign = sorted((tuple(f["constrained_columns"]),
-                              f["referred_table"],
-                              tuple(f["referred_columns"]),
-                              str(f.get("options")))
-                             for f in inspector.get_foreign_keys(table))
-            primary = tuple(inspector.get_pk_constraint(table)
-                            ["constrained_columns"])
-            rows = sorted(map(tuple, connection.execute(
-                sa.text("SELECT * FROM %s" % table)).all()), key=repr)
-            described[table] = (columns, indexes, uniques, foreign, primary,
-                                rows)
-    return described
-
-
 def test_head_is_the_newest_migration():
     assert migration.HEAD == migration.head_version()
 
@@ -102,7 +73,8 @@ def test_creating_from_the_models_equals_running_every_migration(tmp_path):
     try:
         migration.db_sync(migrated)
         assert migration.ensure_schema(created) == migration.HEAD
-        assert _schema_and_rows(created) == _schema_and_rows(migrated)
+        assert (backends.schema_and_rows(created)
+                == backends.schema_and_rows(migrated))
         # Alembic takes the stamped database as being at head.
         assert migration.db_sync(created) == migration.HEAD
     finally:
