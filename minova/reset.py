@@ -14,7 +14,11 @@ two test runs of a tool (``minova-manage reset``, ``POST /minova/reset``).
    that is up destroys its instances on its hypervisor and drops its
    resource claims, then each scheduler its host states and pending
    claims. Calls to each ``topic.host``, not a fanout cast: a request
-   sent after the reset returns lands behind it on the same queue.
+   sent after the reset returns lands behind it on the same queue. A
+   scheduler with ``[scheduler] workers`` above 1 has one such queue
+   for its workers, so one worker is reset; the others drop their
+   pending claims after ``pending_claim_timeout`` and read the hosts
+   again within ``host_state_resync``.
    Identity caches see the bumped counter (at once in this process,
    within ``[identity] cache_refresh_interval`` in others).
 

@@ -209,7 +209,8 @@ class TrackingDispatcher(rpc_dispatcher.RPCDispatcher):
             result = super().dispatch(incoming)
             outcome = "ok"
             return result
-        except rpc_dispatcher.NoSuchMethod:
+        except (rpc_dispatcher.NoSuchMethod,
+                rpc_dispatcher.UnsupportedVersion):
             # Named by the sender: counted under one label, so that the
             # metrics' label values stay a bounded set.
             method = "unknown"

@@ -203,7 +203,12 @@ def cloud_reset(conf: cfg.ConfigOpts) -> int:
     # POST /minova/reset instead).
     transport = None if url.startswith("inproc:") else rpc.get_transport(
         conf)
-    result = reset.reset(conf, transport, db)
+    try:
+        result = reset.reset(conf, transport, db)
+    finally:
+        if transport is not None:
+            transport.cleanup()
+        db.dispose()
     print("Reset in %.3f s: %d rows deleted; recreated: %s; services "
           "reset: %s" % (result.seconds, result.rows_deleted,
                          ", ".join(result.created) or "nothing",

@@ -20,6 +20,7 @@ change Nova resources minova does not have).
 * 2.19 - ``description`` in servers (always null: minova stores none and
   refuses one in create and update).
 * 2.21 - The instance actions of deleted servers are listed and shown.
+* 2.23 - ``migration_type`` in ``/os-migrations``.
 * 2.26 - ``tags`` in servers; ``/servers/{id}/tags``; the tags filters.
 * 2.28 - ``cpu_info`` of a hypervisor is an object, not a string.
 * 2.33 - ``limit`` and ``marker`` page ``/os-hypervisors``.
@@ -34,7 +35,6 @@ change Nova resources minova does not have).
 * 2.50 - Quota class sets show server_groups/server_group_members and no
   nova-network resources.
 * 2.51 - Instance action events are shown to non-admins (no traceback).
-* 2.23 - ``migration_type`` in ``/os-migrations``.
 * 2.52 - ``tags`` at server create.
 * 2.53 - Services and hypervisors are named by uuid; ``PUT
   /os-services/{uuid}``; hypervisor_hostname_pattern and with_servers.

@@ -135,8 +135,8 @@ def _view(req: wsgi_util.APIRequest, row: Any, show_host: bool) -> dict:
 
 
 def index(req: wsgi_util.APIRequest) -> Any:
-    _check_query(req)
     show_host = _authorize(req)
+    _check_query(req)
     paged = req.api_version.matches("2.59")
     limit, marker = common.limit_and_marker(req) if paged else (None, None)
     filters = _filters(req)
