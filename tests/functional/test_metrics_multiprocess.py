@@ -79,9 +79,17 @@ def test_every_worker_reports_all_workers(config_file):  # noqa: F811
         # A worker killed and respawned: its requests still count, its
         # live gauges (its pool) no longer do.
         os.kill(workers[0], signal.SIGKILL)
-        wait_for(lambda: len(children(process.pid)) == 2
-                 and workers[0] not in children(process.pid),
-                 timeout=30, what="the worker to be respawned")
+        now = wait_for(lambda: len(children(process.pid)) == 2
+                       and workers[0] not in children(process.pid)
+                       and children(process.pid),
+                       timeout=30, what="the worker to be respawned")
+        [new] = set(now) - set(workers)
+        # Until the new worker has written its own pool gauge, the dead
+        # one's left in would add up to the same total.
+        wait_for(lambda: any(name.startswith("gauge_live")
+                             and name.endswith("_%d.db" % new)
+                             for name in os.listdir(directory)),
+                 timeout=30, what="the new worker's gauges")
         wait_for(lambda: _answers(base + "/"), timeout=30,
                  what="the workers to answer")
 
