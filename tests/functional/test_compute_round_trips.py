@@ -1,6 +1,8 @@
 """The conductor calls a compute makes per boot (conductor RPC 1.5: an
 instance save carries the action events around it), and the same events
-recorded through the old calls for a conductor capped below 1.5."""
+recorded through the old calls for a conductor capped below 1.5. The
+first test runs on every database backend (the event writes are Core
+statements)."""
 
 from __future__ import annotations
 
@@ -63,6 +65,7 @@ def _assert_recorded(event: Any) -> None:
     assert event.traceback is None
 
 
+@pytest.mark.backends("db")
 def test_a_boot_costs_the_compute_two_conductor_calls(
         conf, transport, scheduler, launched, calls, compute_api,
         user_context, admin_context, tiny_flavor):
