@@ -202,7 +202,7 @@ class ComputeManager(actions_manager.ActionsMixin, resize_manager.ResizeMixin,
             instance.availability_zone = zone
         instance.task_state = task_states.SPAWNING
         try:
-            instance.save(expected_task_state=[task_states.SCHEDULING])
+            event.save(instance, [task_states.SCHEDULING])
         except _RACES as exc:
             LOG.info("Not building instance %s: %s", instance.uuid,
                      exc.format_message())
@@ -224,7 +224,7 @@ class ComputeManager(actions_manager.ActionsMixin, resize_manager.ResizeMixin,
             "network_info": network_info,
         })
         try:
-            instance.save(expected_task_state=[task_states.SPAWNING])
+            event.save(instance, [task_states.SPAWNING], finish=True)
         except _RACES as exc:
             # Deleted while spawning: the delete (queued behind our lock,
             # or done in the API if it saw no host) cleans up.
@@ -413,7 +413,14 @@ class _Event:
     """One step of the request's instance action, as a ``with`` block:
     "Error" (with the traceback) if the block raised or ``fail`` was
     called, else "Success". Not being able to record it never stops the
-    action itself."""
+    action itself.
+
+    With a conductor that takes them (RPC 1.5), the start waits for the
+    step's first ``save`` and a successful end rides on a ``save(...,
+    finish=True)``: one conductor call each instead of three. What they
+    did not carry (the block ended before a save, a save failed) is
+    written at the end of the block, as before.
+    """
 
     def __init__(self, conductor_api: Any, context: Any, instance: Any,
                  name: str, host: str) -> None:
@@ -423,22 +430,55 @@ class _Event:
         self.name = name
         self.host = host
         self.error: BaseException | None = None
+        self._start_pending = False
+        self._finished = False
 
     def fail(self, exc: BaseException) -> None:
         self.error = exc
 
+    def save(self, instance: Any, expected_task_state: list,
+             finish: bool = False) -> None:
+        """``instance.save(expected_task_state=...)``, carrying the pending
+        start and, with ``finish`` and no failure so far, the "Success"
+        end of this event."""
+        finish = finish and self.error is None
+        if not (self._start_pending or finish) or not \
+                self.conductor_api.can_save_with_events():
+            instance.save(expected_task_state=expected_task_state)
+            return
+        start = ({"event": self.name, "host": self.host}
+                 if self._start_pending else None)
+        # Sent: the conductor writes the start even if the save fails.
+        self._start_pending = False
+        self.conductor_api.instance_save_with_events(
+            self.context, instance, expected_task_state, start=start,
+            finish=({"event": self.name, "result": action_obj.SUCCESS}
+                    if finish else None))
+        self._finished = finish
+
     def __enter__(self) -> _Event:
+        if self.conductor_api.can_save_with_events():
+            self._start_pending = True
+        else:
+            self._start()
+        return self
+
+    def _start(self) -> None:
         self._quietly(self.conductor_api.action_event_start,
                       self.context, self.instance_uuid, self.name,
                       self.host)
-        return self
 
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+        if self._start_pending:
+            self._start_pending = False
+            self._start()
         # Ended from outside (an abandoned build, GreenletExit): the
         # reason given to fail() says why, the exit does not.
         error = (self.error if self.error is not None
                  and isinstance(exc, greenlet.GreenletExit) else
                  exc or self.error)
+        if self._finished and error is None:
+            return
         if error is None:
             self._quietly(self.conductor_api.action_event_finish,
                           self.context, self.instance_uuid, self.name,

@@ -11,6 +11,7 @@ from oslo_config import cfg
 from minova import baserpc
 from minova.conductor import manager
 from minova.conductor import rpcapi
+from minova.objects import base as objects_base
 
 LOG = logging.getLogger(__name__)
 
@@ -69,6 +70,11 @@ class LocalAPI:
         self._manager.action_event_start(context, instance_uuid, event,
                                          host)
 
+    def can_save_with_events(self) -> bool:
+        """Whether ``instance_save_with_events`` may be used. In process
+        it saves nothing: each write is already a local call."""
+        return False
+
     def action_event_finish(self, context: Any, instance_uuid: str,
                             event: str, result: str,
                             traceback: str | None = None,
@@ -107,6 +113,21 @@ class API(LocalAPI):
                        wait: bool = False) -> bool:
         return self._manager.service_report(context, service_id, ttl,
                                             wait=wait)
+
+    def can_save_with_events(self) -> bool:
+        return self._manager.can_save_with_events()
+
+    def instance_save_with_events(self, context: Any, instance: Any,
+                                  expected_task_state: list | None,
+                                  start: dict | None = None,
+                                  finish: dict | None = None) -> None:
+        """``instance.save(expected_task_state)`` in the conductor, with
+        the action events ``start`` before and ``finish`` after it (see
+        ``ConductorManager.instance_save_with_events``)."""
+        updates = self._manager.instance_save_with_events(
+            context, instance, expected_task_state, start=start,
+            finish=finish)
+        objects_base.apply_remote_changes(instance, updates)
 
     def __init__(self, conf: cfg.ConfigOpts,
                  transport: messaging.Transport) -> None:

@@ -28,9 +28,11 @@ class ConductorAPI:
       compute keeps).
     * 1.4 - Add service_report (a heartbeat as a cast, written in
       batches).
+    * 1.5 - Add instance_save_with_events (an instance save and the
+      action events around it in one call).
     """
 
-    VERSION = "1.4"
+    VERSION = "1.5"
 
     def __init__(self, conf: cfg.ConfigOpts,
                  transport: messaging.Transport) -> None:
@@ -95,6 +97,24 @@ class ConductorAPI:
         cctxt.call(context, "action_event_finish",
                    instance_uuid=instance_uuid, event=event, result=result,
                    traceback=traceback, details=details)
+
+    def can_save_with_events(self) -> bool:
+        """Whether ``instance_save_with_events`` may be sent (False below
+        ``[upgrade_levels] conductor`` 1.5: then save and record the
+        events with their own calls)."""
+        return self.client.can_send_version("1.5")
+
+    def instance_save_with_events(self, context: Any, instance: Any,
+                                  expected_task_state: list | None,
+                                  start: dict | None = None,
+                                  finish: dict | None = None) -> dict:
+        """The changes ``instance.save(expected_task_state)`` made, for
+        ``minova.objects.base.apply_remote_changes``."""
+        cctxt = self.client.prepare(version="1.5")
+        return cctxt.call(context, "instance_save_with_events",
+                          instance=instance,
+                          expected_task_state=expected_task_state,
+                          start=start, finish=finish)
 
     def migrations_in_progress_by_host(self, context: Any,
                                        host: str) -> list:

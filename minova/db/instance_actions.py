@@ -81,19 +81,48 @@ def get_by_instance(db: db_api.Database, instance_uuid: str, *,
         return list(session.scalars(query))
 
 
+# The action of a request on a server (the newest, should a request id
+# have been reused on one server) and its newest unfinished event of a
+# name, in one query: event writes are on the path of every boot.
+_ACTION_AND_EVENT = (
+    sa.select(_ACTION.id.label("found_action_id"), _EVENT.__table__)
+    .outerjoin(_EVENT, sa.and_(_EVENT.action_id == _ACTION.id,
+                               _EVENT.event == sa.bindparam("event"),
+                               _EVENT.finish_time.is_(None)))
+    .where(_ACTION.instance_uuid == sa.bindparam("instance_uuid"),
+           _ACTION.request_id == sa.bindparam("request_id"))
+    .order_by(_ACTION.id.desc(), _EVENT.id.desc()).limit(1))
+_ACTION_ID = (
+    sa.select(_ACTION.id)
+    .where(_ACTION.instance_uuid == sa.bindparam("instance_uuid"),
+           _ACTION.request_id == sa.bindparam("request_id"))
+    .order_by(_ACTION.id.desc()).limit(1))
+
+
+def _event_row(**values: Any) -> models.InstanceActionEvent:
+    # Not added to a session: what the caller reads of the event.
+    return _EVENT(**values)
+
+
 def event_start(db: db_api.Database, instance_uuid: str, request_id: str,
                 event: str, host: str | None) -> models.InstanceActionEvent:
     now = timeutils.utcnow()
-    with db.session() as session:
-        action = _get_action(session, instance_uuid, request_id)
-        if action is None:
+    # Core statements rather than a session: about half the CPU, the
+    # same SQL.
+    with db.writer() as connection:
+        action_id = connection.execute(_ACTION_ID, {
+            "instance_uuid": instance_uuid,
+            "request_id": request_id}).scalar()
+        if action_id is None:
             raise exception.InstanceActionNotFound(
                 request_id=request_id, instance_uuid=instance_uuid)
-        row = _EVENT(event=event, action_id=action.id, start_time=now,
-                     host=host)
-        session.add(row)
-        action.updated_at = now
-    return row
+        values = {"event": event, "action_id": action_id,
+                  "start_time": now, "host": host}
+        event_id = connection.execute(
+            sa.insert(_EVENT).values(values)).inserted_primary_key[0]
+        connection.execute(sa.update(_ACTION).where(
+            _ACTION.id == action_id).values(updated_at=now))
+    return _event_row(id=event_id, **values)
 
 
 def event_finish(db: db_api.Database, instance_uuid: str, request_id: str,
@@ -103,27 +132,33 @@ def event_finish(db: db_api.Database, instance_uuid: str, request_id: str,
     """End the newest unfinished ``event`` of the action with ``result``
     ("Success" or "Error")."""
     now = timeutils.utcnow()
-    with db.session() as session:
-        action = _get_action(session, instance_uuid, request_id)
-        if action is None:
+    ended = {"finish_time": now, "result": result, "traceback": traceback,
+             "details": details}
+    with db.writer() as connection:
+        found = connection.execute(_ACTION_AND_EVENT, {
+            "instance_uuid": instance_uuid, "request_id": request_id,
+            "event": event}).first()
+        if found is None:
             raise exception.InstanceActionNotFound(
                 request_id=request_id, instance_uuid=instance_uuid)
-        row = session.scalars(
-            sa.select(_EVENT).where(_EVENT.action_id == action.id,
-                                    _EVENT.event == event,
-                                    _EVENT.finish_time.is_(None))
-            .order_by(_EVENT.id.desc()).limit(1)).first()
-        if row is None:
-            row = _EVENT(event=event, action_id=action.id, start_time=now)
-            session.add(row)
-        row.finish_time = now
-        row.result = result
-        row.traceback = traceback
-        row.details = details
-        action.updated_at = now
+        action_id = found.found_action_id
+        if found.id is None:
+            values = dict(ended, event=event, action_id=action_id,
+                          start_time=now)
+            values["id"] = connection.execute(
+                sa.insert(_EVENT).values(values)).inserted_primary_key[0]
+        else:
+            connection.execute(sa.update(_EVENT).where(
+                _EVENT.id == found.id).values(ended))
+            values = dict(found._mapping, **ended)
+            for key in ("found_action_id", "created_at", "updated_at"):
+                values.pop(key)
+        action = {"updated_at": now}
         if result.lower() == "error":
-            action.message = "Error"
-    return row
+            action["message"] = "Error"
+        connection.execute(sa.update(_ACTION).where(
+            _ACTION.id == action_id).values(action))
+    return _event_row(**values)
 
 
 def get_events(db: db_api.Database,

@@ -75,6 +75,21 @@ class MinovaObject(ovo_base.VersionedObject):
         return obj
 
 
+def apply_remote_changes(obj: MinovaObject, updates: dict) -> None:
+    """Apply what a conductor method that ran one of ``obj``'s methods
+    returned (its ``object_action`` changes), as oslo.versionedobjects'
+    ``remotable`` does for the calls it sends itself: for conductor
+    methods that do more than one object method in a call."""
+    for name, value in updates.items():
+        if name not in obj.fields:
+            continue
+        if not isinstance(value, ovo_base.VersionedObject):
+            value = obj.fields[name].from_primitive(obj, name, value)
+        setattr(obj, name, value)
+    obj.obj_reset_changes()
+    obj._changed_fields = set(updates.get("obj_what_changed", ()))
+
+
 @functools.cache
 def _object_fields(cls: type) -> tuple[str, ...]:
     """The fields of ``cls`` whose value is a versioned object."""
