@@ -91,9 +91,10 @@ class ComputeManager(actions_manager.ActionsMixin, resize_manager.ResizeMixin,
         self._reporter: Any = None
         self._last_full_update = 0.0
 
-    def _event(self, context: Any, instance: Any, name: str) -> _Event:
+    def _event(self, context: Any, instance: Any, name: str,
+               carried: bool = False) -> _Event:
         return _Event(self.conductor_api, context, instance, name,
-                      self.host)
+                      self.host, carried)
 
     def _context(self) -> minova_context.RequestContext:
         return minova_context.get_admin_context(
@@ -181,8 +182,8 @@ class ComputeManager(actions_manager.ActionsMixin, resize_manager.ResizeMixin,
                                  (context, instance, None)) as entry:
             with lockutils.lock(instance.uuid), \
                     self._event(context, instance,
-                                "compute__do_build_and_run_instance") \
-                    as event:
+                                "compute__do_build_and_run_instance",
+                                carried=True) as event:
                 entry.payload = (context, instance, event)
                 outcome = self._build(context, instance, node,
                                       filter_properties or {},
@@ -415,21 +416,25 @@ class _Event:
     called, else "Success". Not being able to record it never stops the
     action itself.
 
-    With a conductor that takes them (RPC 1.5), the start waits for the
-    step's first ``save`` and a successful end rides on a ``save(...,
+    ``carried`` (the build), with a conductor that takes them (RPC 1.5):
+    the start waits for the step's first ``save``, which comes before the
+    driver is called, and a successful end rides on a ``save(...,
     finish=True)``: one conductor call each instead of three. What they
     did not carry (the block ended before a save, a save failed) is
-    written at the end of the block, as before.
+    written at the end of the block, as before. Other steps start their
+    event at once: its start time, and the fake driver's count of
+    attempts (minova.virt.fake_script), are from before the driver call.
     """
 
     def __init__(self, conductor_api: Any, context: Any, instance: Any,
-                 name: str, host: str) -> None:
+                 name: str, host: str, carried: bool = False) -> None:
         self.conductor_api = conductor_api
         self.context = context
         self.instance_uuid = instance.uuid
         self.name = name
         self.host = host
         self.error: BaseException | None = None
+        self._carried = carried
         self._start_pending = False
         self._finished = False
 
@@ -457,7 +462,7 @@ class _Event:
         self._finished = finish
 
     def __enter__(self) -> _Event:
-        if self.conductor_api.can_save_with_events():
+        if self._carried and self.conductor_api.can_save_with_events():
             self._start_pending = True
         else:
             self._start()
