@@ -50,10 +50,15 @@ def _boot_and_wait(compute_api: Any, user_context: Any, admin_context: Any,
                    flavor: Any) -> Any:
     [inst] = compute_api.create(user_context, flavor, "cirros", "rt")
     wait_for_state(user_context, inst.uuid, vm_states.ACTIVE)
+    return _build_event(admin_context, user_context, inst.uuid)
 
+
+def _build_event(admin_context: Any, user_context: Any,
+                 uuid: str) -> Any:
+    """The build's event of the request, once it has finished."""
     def finished() -> Any:
         action = action_obj.InstanceAction.get_by_request_id(
-            admin_context, inst.uuid, user_context.request_id)
+            admin_context, uuid, user_context.request_id)
         events = action_obj.InstanceActionEventList.get_by_action(
             admin_context, action.id)
         done = [e for e in events if e.event == _BUILD and e.finish_time]
@@ -112,14 +117,7 @@ def test_a_save_that_loses_a_race_still_records_its_event(
                         delete_first)
     [inst] = compute_api.create(user_context, tiny_flavor, "cirros", "gone")
 
-    def finished() -> Any:
-        action = action_obj.InstanceAction.get_by_request_id(
-            admin_context, inst.uuid, user_context.request_id)
-        events = action_obj.InstanceActionEventList.get_by_action(
-            admin_context, action.id)
-        done = [e for e in events if e.event == _BUILD and e.finish_time]
-        return done or None
-    [event] = wait_for(finished, what="the build event finished")
+    event = _build_event(admin_context, user_context, inst.uuid)
     assert event.result == "Success"
     # Only a started event has its host (a finish alone writes none).
     assert event.host == "compute1"
