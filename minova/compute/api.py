@@ -221,6 +221,10 @@ class API(actions_api.ActionsAPIMixin, resize_api.ResizeAPIMixin):
         also keeps the metadata API's fixed-IP index). On failure the
         instances and their ports are gone and the error is the
         caller's."""
+        if not nics:
+            # networks "none": no port to make, and the instances were
+            # written with an empty network_info (``_new_instance``).
+            return
         try:
             for instance in instances:
                 instance.network_info = network_instances.allocate(
@@ -263,6 +267,7 @@ class API(actions_api.ActionsAPIMixin, resize_api.ResizeAPIMixin):
             "pinned_availability_zone": zone,
             "key_name": key_name,
             "metadata": dict(metadata or {}),
+            "network_info": [],
         })
         return instance
 

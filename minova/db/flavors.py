@@ -30,18 +30,26 @@ DEFAULT_FLAVORS = [
 ]
 
 
-def get_by_flavorid(db: db_api.Database, flavorid: str) -> models.Flavor:
-    with db.session() as session:
-        row = session.scalar(sa.select(models.Flavor).where(
-            models.Flavor.flavorid == flavorid))
+_TABLE = models.Flavor.__table__
+# Built once: a statement made per call cost more than the query itself
+# (building and cache-keying it); these are keyed once and reused.
+_BY_FLAVORID = sa.select(_TABLE).where(
+    _TABLE.c.flavorid == sa.bindparam("flavorid"))
+_BY_ID = sa.select(_TABLE).where(_TABLE.c.id == sa.bindparam("id"))
+
+
+def get_by_flavorid(db: db_api.Database, flavorid: str) -> sa.Row:
+    with db.reader() as connection:
+        row = connection.execute(_BY_FLAVORID,
+                                 {"flavorid": flavorid}).first()
     if row is None:
         raise exception.FlavorNotFound(flavor_id=flavorid)
     return row
 
 
-def get_by_id(db: db_api.Database, flavor_id: int) -> models.Flavor:
-    with db.session() as session:
-        row = session.get(models.Flavor, flavor_id)
+def get_by_id(db: db_api.Database, flavor_id: int) -> sa.Row:
+    with db.reader() as connection:
+        row = connection.execute(_BY_ID, {"id": flavor_id}).first()
     if row is None:
         raise exception.FlavorNotFound(flavor_id=flavor_id)
     return row

@@ -17,20 +17,21 @@ from minova.db import models
 SORT_KEYS = ("name", "status", "visibility", "owner", "size", "min_disk",
              "min_ram", "disk_format", "container_format", "created_at",
              "updated_at", "id")
-_COLUMNS = [column.key for column in models.Image.__table__.columns]
+_TABLE = models.Image.__table__
+_COLUMNS = [column.key for column in _TABLE.columns]
 
 
-def _as_dict(row: models.Image, tags: list[str]) -> dict:
+def _as_dict(row: Any, tags: list[str]) -> dict:
     image = {name: getattr(row, name) for name in _COLUMNS}
     image["properties"] = dict(image["properties"] or {})
     image["tags"] = sorted(tags)
     return image
 
 
-def _tags(session: Any, ids: list[str]) -> dict[str, list[str]]:
+def _tags(connection: Any, ids: list[str]) -> dict[str, list[str]]:
     found: dict[str, list[str]] = {ident: [] for ident in ids}
     if ids:
-        for image_id, value in session.execute(
+        for image_id, value in connection.execute(
                 sa.select(models.ImageTag.image_id, models.ImageTag.value)
                 .where(models.ImageTag.image_id.in_(ids))):
             found[image_id].append(value)
@@ -51,13 +52,15 @@ def get(db: db_api.Database, image_id: str,
         where: Any = None) -> dict:
     """The image, if ``where`` (e.g. ``visible(...)``) lets the caller see
     it; ImageNotFound otherwise."""
-    with db.session() as session:
-        row = session.scalar(sa.select(models.Image).where(
-            models.Image.id == image_id,
-            where if where is not None else sa.true()))
+    # Core rows: a boot reads its image, and a session with ORM instances
+    # cost more than the two queries (docs/performance.md).
+    with db.reader() as connection:
+        row = connection.execute(sa.select(_TABLE).where(
+            _TABLE.c.id == image_id,
+            where if where is not None else sa.true())).first()
         if row is None:
             raise exception.ImageNotFound(image_id=image_id)
-        return _as_dict(row, _tags(session, [row.id])[row.id])
+        return _as_dict(row, _tags(connection, [row.id])[row.id])
 
 
 def get_all(db: db_api.Database, where: Any, *,

@@ -119,6 +119,8 @@ def network_info(db: db_api.Database, port_ids: list[str],
                  preserve: list[str] = ()) -> list[dict]:
     """One entry per fixed address, labelled with its network's name
     (the key of the server's ``addresses``)."""
+    if not port_ids:
+        return []
     ports = {p.id: p for p in db_network.find(db, "port", {"id": port_ids})}
     names = {n.id: n.name for n in db_network.find(
         db, "network", {"id": list({p.network_id for p in ports.values()})})}
