@@ -44,7 +44,9 @@ def get(req: wsgi_util.APIRequest, image_id: str,
         action: str = "get_image") -> dict:
     """The image if the caller sees it and may do ``action`` to it; 404
     for an image it cannot see (no hint that it exists), 403 otherwise."""
-    image = db_images.get(req.deps.db, image_id, visible(req))
+    image = db_images.get(req.deps.db, image_id,
+                          project_id=req.context.project_id,
+                          is_admin=req.context.is_admin)
     authorize(req, action, image)
     return image
 

@@ -27,7 +27,9 @@ def find(req: wsgi_util.APIRequest, ref: str) -> dict:
     """The image ``ref`` names (an id or a link to one) if the caller
     sees it; ``ImageNotFound`` otherwise."""
     ident = ref.rstrip("/").rsplit("/", 1)[-1]
-    return db_images.get(req.deps.db, ident, image_common.visible(req))
+    return db_images.get(req.deps.db, ident,
+                         project_id=req.context.project_id,
+                         is_admin=req.context.is_admin)
 
 
 def _values(text: str) -> list[str]:
