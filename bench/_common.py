@@ -120,6 +120,18 @@ def exit_on_sigterm() -> None:
     signal.signal(signal.SIGTERM, _exit)
 
 
+def py_spy(pid: int, seconds: float, path: str) -> subprocess.Popen:
+    """Start py-spy (it must be in the venv's bin) recording ``pid`` for
+    ``seconds`` as collapsed stacks in ``path``; wait on what it returns.
+    Non-blocking: pausing the process at every sample slowed it enough
+    for clients' requests to time out."""
+    return subprocess.Popen(
+        [os.path.join(BIN, 'py-spy'), 'record', '--nonblocking', '-p',
+         str(pid), '-d', str(int(seconds)), '-r', '100', '-f', 'raw',
+         '-o', path], stdout=subprocess.DEVNULL,
+        stderr=open(path + '.log', 'w'))  # noqa: SIM115
+
+
 def rss_mb(pid: int) -> float:
     """Resident set size of ``pid`` in MiB, from /proc/<pid>/status."""
     with open(f'/proc/{pid}/status') as status:

@@ -246,6 +246,10 @@ def main() -> None:
     parser.add_argument('--flavors-runs', type=int, default=3)
     parser.add_argument('--flavors-concurrency', type=int, nargs='+',
                         default=[1, 16])
+    parser.add_argument('--py-spy', type=int, default=0, metavar='SECONDS',
+                        help='record a py-spy profile of minova-all for '
+                             'the burst\'s first SECONDS (py-spy must be '
+                             'in the venv\'s bin); its file is printed')
     args = parser.parse_args()
 
     tmp = tempfile.mkdtemp(prefix='minova-bench-boot-')
@@ -258,6 +262,9 @@ def main() -> None:
                                 os.path.join(tmp, 'minova-all.log'))
             _common.wait_for(lambda: procs.alive(child) and _ready(port),
                              60, 'minova-all and its compute')
+            spy = (_common.py_spy(child.pid, args.py_spy,
+                                  os.path.join(tmp, 'profile.txt'))
+                   if args.py_spy else None)
             cpu_before = _common.cpu_seconds(child.pid)
             start = time.perf_counter()
             booted = _boot_all(port, args.count, args.concurrency,
@@ -266,6 +273,8 @@ def main() -> None:
             done = _wait_active(port, args.count, timeout=300)
             cpu = _common.cpu_seconds(child.pid) - cpu_before
             rss = _common.rss_mb(child.pid)
+            if spy:
+                spy.wait()
             flavors = ({} if args.no_flavors
                        else _flavors(procs, tmp, port, args))
         latencies = _db_latencies(tmp, booted['ids'])
@@ -303,7 +312,10 @@ def main() -> None:
         print(f"GET /v2.1/flavors {key}: {value['flavors_req_s']} req/s, "
               f"bare {value['bare_req_s']} req/s, x{value['ratio']}")
     print(json.dumps(result))
-    shutil.rmtree(tmp, ignore_errors=True)
+    if args.py_spy:
+        print(f"profile in {os.path.join(tmp, 'profile.txt')}")
+    else:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == '__main__':

@@ -187,14 +187,9 @@ def main() -> None:
             if args.py_spy:
                 for name in ('conductor', 'scheduler', 'compute1'):
                     pid = _tree(services[name])[-1]
-                    spies.append(subprocess.Popen(
-                        [os.path.join(bin_, 'py-spy'), 'record', '-p',
-                         str(pid), '-d', str(int(args.py_spy)), '-r', '100',
-                         '-f', 'raw', '-o',
-                         os.path.join(tmp, f'profile-{name}.txt')],
-                        stdout=subprocess.DEVNULL,
-                        stderr=open(os.path.join(tmp, f'py-spy-{name}.log'),
-                                    'w')))  # noqa: SIM115
+                    spies.append(_common.py_spy(
+                        pid, args.py_spy,
+                        os.path.join(tmp, f'profile-{name}.txt')))
             start = time.perf_counter()
             _boot_requests(port, args.n, args.per_request, args.concurrency)
             posted = time.perf_counter()
