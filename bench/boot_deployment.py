@@ -8,12 +8,17 @@ processes (hosts ``bench-c1`` ...), then boots ``-n`` servers through
 the REST API as ``bench/boot.py`` does (``--concurrency`` client
 threads, one server per POST, or ``--per-request`` servers per POST with
 ``min_count``), waits until none is in BUILD, and reports servers/s and
-the CPU each service used per server. With ``--py-spy SECONDS`` it also
+the CPU used per server by each service, by the RabbitMQ and MariaDB
+servers and by the client threads (this process), their sum, and the
+most servers/s the machine's cores allow at that cost. With
+``--simulated-hosts N`` each compute process runs N hosts (``[compute]
+simulated_hosts``). With ``--py-spy SECONDS`` it also
 records a py-spy profile of the conductor, the scheduler and the first
 compute during the burst (py-spy must be in the venv's bin).
 
     .venv/bin/python bench/boot_deployment.py [-n 1000] [--computes 2]
         [--concurrency 8] [--per-request 1] [--pool SIZE OVERFLOW]
+        [--simulated-hosts N] [--py-spy SECONDS]
 
 Needs rabbitmqctl (root) and MariaDB (root, no password) on 127.0.0.1.
 """
@@ -136,6 +141,18 @@ def _cpu(child) -> float:
     return total
 
 
+def _server_pids() -> dict[str, int]:
+    """The broker's and the database's server processes, whose CPU a boot
+    costs too: on one machine they share its cores with minova."""
+    found = {}
+    for name, command in (('rabbitmq', 'beam.smp'), ('mariadb', 'mariadbd')):
+        pids = subprocess.run(['pgrep', '-x', command], capture_output=True,
+                              text=True).stdout.split()
+        if len(pids) == 1:
+            found[name] = int(pids[0])
+    return found
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('-n', type=int, default=1000)
@@ -145,6 +162,7 @@ def main() -> None:
     parser.add_argument('--pool', nargs=2, type=int, default=None,
                         metavar=('MAX_POOL_SIZE', 'MAX_OVERFLOW'))
     parser.add_argument('--py-spy', type=int, default=0)
+    parser.add_argument('--simulated-hosts', type=int, default=0)
     args = parser.parse_args()
     _common.exit_on_sigterm()
     tmp = tempfile.mkdtemp(prefix='minova-bench-deploy-')
@@ -167,7 +185,8 @@ def main() -> None:
             for index in range(1, args.computes + 1):
                 host_conf = _common.write_config(
                     os.path.join(tmp, f'c{index}.conf'),
-                    {'DEFAULT': {'host': f'bench-c{index}'}})
+                    {'DEFAULT': {'host': f'bench-c{index}'},
+                     'compute': {'simulated_hosts': args.simulated_hosts}})
                 services[f'compute{index}'] = procs.start(
                     [os.path.join(bin_, 'minova-compute'), '--config-file',
                      config, '--config-file', host_conf],
@@ -178,11 +197,16 @@ def main() -> None:
             _common.wait_for(
                 lambda: all(procs.alive(c) for c in services.values())
                 and _common.port_open(port)
-                and _computes_up(port, args.computes), 120,
+                and _computes_up(port, args.computes
+                                 * max(args.simulated_hosts, 1)), 300,
                 'the services and computes')
             _boot_requests(port, 5, 1, 1)  # warm: first boot paths
             boot_bench._wait_active(port, 5, timeout=120)
             cpu = {name: _cpu(child) for name, child in services.items()}
+            servers = _server_pids()
+            cpu.update({name: _common.cpu_seconds(pid)
+                        for name, pid in servers.items()})
+            cpu['clients'] = time.process_time()
             spies = []
             if args.py_spy:
                 for name in ('conductor', 'scheduler', 'compute1'):
@@ -194,8 +218,12 @@ def main() -> None:
             _boot_requests(port, args.n, args.per_request, args.concurrency)
             posted = time.perf_counter()
             done = boot_bench._wait_active(port, args.n, timeout=600)
-            cpu = {name: round((_cpu(child) - cpu[name]) * 1000 / args.n, 2)
-                   for name, child in services.items()}
+            used = {name: _cpu(child) for name, child in services.items()}
+            used.update({name: _common.cpu_seconds(pid)
+                         for name, pid in servers.items()})
+            used['clients'] = time.process_time()
+            cpu = {name: round((used[name] - cpu[name]) * 1000 / args.n, 2)
+                   for name in used}
             for spy in spies:
                 spy.wait()
     except Exception:
@@ -205,6 +233,7 @@ def main() -> None:
         list_servers.drop_database('mariadb', url)
         _rabbitmqctl('delete_vhost', vhost)
     result = {'servers': args.n, 'computes': args.computes,
+              'simulated_hosts': args.simulated_hosts,
               'per_request': args.per_request,
               'client_threads': args.concurrency,
               'servers_per_s': round(args.n / (done - start), 1),
@@ -216,6 +245,14 @@ def main() -> None:
           f"(POSTs {result['posts_per_s']}/s), load {os.getloadavg()[0]:.1f}")
     print('CPU ms per server: ' + ', '.join(
         f'{name} {value}' for name, value in cpu.items()))
+    # What the whole machine can do at this cost, if every core worked
+    # for the boots alone: the ceiling the rate above is measured under.
+    total = sum(cpu.values())
+    result['cpu_ms_per_server_total'] = round(total, 1)
+    result['ceiling_servers_per_s'] = round(
+        os.cpu_count() * 1000 / total, 1)
+    print(f"all of it: {total:.1f} ms of CPU per server; {os.cpu_count()} "
+          f"cores give at most {result['ceiling_servers_per_s']} servers/s")
     if args.py_spy:
         print(f'profiles in {tmp}')
     else:
