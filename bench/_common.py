@@ -132,6 +132,19 @@ def py_spy(pid: int, seconds: float, path: str) -> subprocess.Popen:
         stderr=open(path + '.log', 'w'))  # noqa: SIM115
 
 
+def server_pids() -> dict[str, int]:
+    """The local RabbitMQ and MariaDB server processes (those found
+    alone), whose CPU the benchmarks' work costs too: on one machine they
+    share its cores with minova."""
+    found = {}
+    for name, command in (('rabbitmq', 'beam.smp'), ('mariadb', 'mariadbd')):
+        pids = subprocess.run(['pgrep', '-x', command], capture_output=True,
+                              text=True).stdout.split()
+        if len(pids) == 1:
+            found[name] = int(pids[0])
+    return found
+
+
 def rss_mb(pid: int) -> float:
     """Resident set size of ``pid`` in MiB, from /proc/<pid>/status."""
     with open(f'/proc/{pid}/status') as status:

@@ -141,18 +141,6 @@ def _cpu(child) -> float:
     return total
 
 
-def _server_pids() -> dict[str, int]:
-    """The broker's and the database's server processes, whose CPU a boot
-    costs too: on one machine they share its cores with minova."""
-    found = {}
-    for name, command in (('rabbitmq', 'beam.smp'), ('mariadb', 'mariadbd')):
-        pids = subprocess.run(['pgrep', '-x', command], capture_output=True,
-                              text=True).stdout.split()
-        if len(pids) == 1:
-            found[name] = int(pids[0])
-    return found
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('-n', type=int, default=1000)
@@ -203,7 +191,7 @@ def main() -> None:
             _boot_requests(port, 5, 1, 1)  # warm: first boot paths
             boot_bench._wait_active(port, 5, timeout=120)
             cpu = {name: _cpu(child) for name, child in services.items()}
-            servers = _server_pids()
+            servers = _common.server_pids()
             cpu.update({name: _common.cpu_seconds(pid)
                         for name, pid in servers.items()})
             cpu['clients'] = time.process_time()

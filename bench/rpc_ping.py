@@ -21,8 +21,9 @@ through ``oslo_messaging.get_rpc_client(...).call``:
 
 Within each round the two take turns in blocks of 20 calls, so a noisy
 neighbour hurts both alike. Prints a table of medians, the ratio
-minova/raw and one line of JSON. Needs rabbitmqctl (run as root, as the
-broker's own administration tool).
+minova/raw, the CPU per call of the client, the server and the broker
+(``beam.smp``) during each one's blocks, and one line of JSON. Needs
+rabbitmqctl (run as root, as the broker's own administration tool).
 """
 
 import sys
@@ -36,6 +37,7 @@ import eventlet  # noqa: E402
 eventlet.monkey_patch()
 
 import argparse  # noqa: E402
+import collections  # noqa: E402
 import json  # noqa: E402
 import os  # noqa: E402
 import shutil  # noqa: E402
@@ -149,16 +151,40 @@ def _elapsed(ping, calls):
     return time.perf_counter() - start
 
 
-def _round(pings, calls, block):
+def _round(pings, calls, block, meters):
     """Calls/s of each, from blocks of ``block`` calls taking turns (who
-    goes first alternates), so both see the same moments of load."""
+    goes first alternates), so both see the same moments of load; and
+    the CPU seconds per call each of ``meters`` counted during its
+    blocks."""
     elapsed = dict.fromkeys(pings, 0.0)
+    cpu = {name: collections.Counter() for name in pings}
     names = list(pings)
     for turn in range(calls // block):
         for name in names if turn % 2 == 0 else names[::-1]:
+            before = meters[name]()
             elapsed[name] += _elapsed(pings[name], block)
+            cpu[name].update({key: value - before[key] for key, value
+                              in meters[name]().items()})
     done = calls // block * block
-    return {name: done / seconds for name, seconds in elapsed.items()}
+    return ({name: done / seconds for name, seconds in elapsed.items()},
+            {name: {key: value / done for key, value in used.items()}
+             for name, used in cpu.items()})
+
+
+def _meters(children):
+    """Per server, what to read CPU seconds from: this process (the
+    client), the server and the broker."""
+    broker = _common.server_pids().get('rabbitmq')
+
+    def meter(child):
+        def read():
+            found = {'client': time.process_time(),
+                     'server': _common.cpu_seconds(child.pid)}
+            if broker:
+                found['rabbitmq'] = _common.cpu_seconds(broker)
+            return found
+        return read
+    return {name: meter(child) for name, child in children.items()}
 
 
 def _measure(pings, procs, children, args):
@@ -169,15 +195,21 @@ def _measure(pings, procs, children, args):
             90, f'the {name} server to answer')
         _elapsed(ping, 100)  # warm up
     rates = {name: [] for name in pings}
+    cpus = {name: collections.defaultdict(list) for name in pings}
+    meters = _meters(children)
     for round_ in range(args.rounds):
-        for name, rate in _round(pings, args.calls, args.block).items():
+        round_rates, round_cpu = _round(pings, args.calls, args.block,
+                                        meters)
+        for name, rate in round_rates.items():
             rates[name].append(rate)
+            for key, value in round_cpu[name].items():
+                cpus[name][key].append(value * 1000)
             print(f'round {round_ + 1}/{args.rounds} {name:<7} '
                   f'{rate:9.1f} calls/s', flush=True)
-    return rates
+    return rates, cpus
 
 
-def _report(rates, args):
+def _report(rates, cpus, args):
     """Medians, and two ratios: of the medians, and the median of each
     round's own ratio (its neighbour in time, so less moved by load that
     comes and goes on a shared machine)."""
@@ -192,12 +224,20 @@ def _report(rates, args):
               f'{values["min"]:>9.1f} {values["max"]:>9.1f}')
     print(f'ratio minova/raw: {ratio:.3f} of the medians, '
           f'{paired:.3f} paired by round')
+    cpu = {name: {key: round(statistics.median(values), 3)
+                  for key, values in used.items()}
+           for name, used in cpus.items()}
+    for name, used in cpu.items():
+        print(f'{name}: CPU ms per call (medians) ' + ', '.join(
+            f'{key} {value}' for key, value in used.items())
+            + f', all {sum(used.values()):.3f}')
     print(json.dumps({
         'benchmark': 'rpc_ping',
         'transport': 'rabbit',
         'rounds': args.rounds,
         'calls': args.calls,
         'calls_per_s': stats,
+        'cpu_ms_per_call': cpu,
         'ratio': round(ratio, 3),
         'paired_ratio': round(paired, 3),
         'raw_executor': args.raw_executor,
@@ -223,7 +263,7 @@ def run_benchmark(args):
                      args.raw_executor], os.path.join(tmp, 'raw.log')),
             }
             transport, pings = _clients(url)
-            rates = _measure(pings, procs, children, args)
+            rates, cpus = _measure(pings, procs, children, args)
     except BaseException:  # also Ctrl-C and SIGTERM
         print(f'logs kept in {tmp}', file=sys.stderr)
         raise
@@ -232,7 +272,7 @@ def run_benchmark(args):
             transport.cleanup()
         _rabbitmqctl('delete_vhost', vhost)
     shutil.rmtree(tmp, ignore_errors=True)
-    _report(rates, args)
+    _report(rates, cpus, args)
 
 
 def main():
