@@ -13,8 +13,8 @@ servers and by the client threads (this process), their sum, and the
 most servers/s the machine's cores allow at that cost. With
 ``--simulated-hosts N`` each compute process runs N hosts (``[compute]
 simulated_hosts``). With ``--py-spy SECONDS`` it also
-records a py-spy profile of the conductor, the scheduler and the first
-compute during the burst (py-spy must be in the venv's bin).
+records a py-spy profile of the conductor, the scheduler, the first
+compute and the API during the burst (py-spy must be in the venv's bin).
 
     .venv/bin/python bench/boot_deployment.py [-n 1000] [--computes 2]
         [--concurrency 8] [--per-request 1] [--pool SIZE OVERFLOW]
@@ -197,7 +197,7 @@ def main() -> None:
             cpu['clients'] = time.process_time()
             spies = []
             if args.py_spy:
-                for name in ('conductor', 'scheduler', 'compute1'):
+                for name in ('conductor', 'scheduler', 'compute1', 'api'):
                     pid = _tree(services[name])[-1]
                     spies.append(_common.py_spy(
                         pid, args.py_spy,

@@ -14,17 +14,6 @@ _SPECS = models.FlavorExtraSpec.__table__
 _PROJECTS = models.FlavorProject.__table__
 
 
-# Built once, for the boot's flavor look-up: see db/flavors.py.
-_SPECS_OF = sa.select(_SPECS.c.key, _SPECS.c.value).where(
-    _SPECS.c.flavor_id == sa.bindparam("flavor_id")).order_by(_SPECS.c.key)
-
-
-def get_specs(db: db_api.Database, flavor_id: int) -> dict[str, str]:
-    with db.reader() as connection:
-        rows = connection.execute(_SPECS_OF, {"flavor_id": flavor_id})
-        return {key: value for key, value in rows}
-
-
 def get_specs_many(db: db_api.Database,
                    flavor_ids: list[int]) -> dict[int, dict[str, str]]:
     """Every flavor's extra specs in one query, for list views."""

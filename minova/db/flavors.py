@@ -31,11 +31,19 @@ DEFAULT_FLAVORS = [
 
 
 _TABLE = models.Flavor.__table__
+_SPECS = models.FlavorExtraSpec.__table__
 # Built once: a statement made per call cost more than the query itself
 # (building and cache-keying it); these are keyed once and reused.
 _BY_FLAVORID = sa.select(_TABLE).where(
     _TABLE.c.flavorid == sa.bindparam("flavorid"))
 _BY_ID = sa.select(_TABLE).where(_TABLE.c.id == sa.bindparam("id"))
+# A boot's flavor with its extra specs: one row per spec (one with no
+# spec if it has none), so one round trip to the database, not two.
+_WITH_SPECS = sa.select(
+    _TABLE, _SPECS.c.key.label("spec_key"),
+    _SPECS.c.value.label("spec_value")).select_from(
+    _TABLE.outerjoin(_SPECS, _SPECS.c.flavor_id == _TABLE.c.id)).where(
+    _TABLE.c.flavorid == sa.bindparam("flavorid"))
 
 
 def get_by_flavorid(db: db_api.Database, flavorid: str) -> sa.Row:
@@ -45,6 +53,17 @@ def get_by_flavorid(db: db_api.Database, flavorid: str) -> sa.Row:
     if row is None:
         raise exception.FlavorNotFound(flavor_id=flavorid)
     return row
+
+
+def get_with_specs(db: db_api.Database,
+                   flavorid: str) -> tuple[sa.Row, dict[str, str]]:
+    """The flavor and its extra specs, in one query."""
+    with db.reader() as connection:
+        rows = connection.execute(_WITH_SPECS, {"flavorid": flavorid}).all()
+    if not rows:
+        raise exception.FlavorNotFound(flavor_id=flavorid)
+    return rows[0], {row.spec_key: row.spec_value for row in rows
+                     if row.spec_key is not None}
 
 
 def get_by_id(db: db_api.Database, flavor_id: int) -> sa.Row:

@@ -52,8 +52,11 @@ def visible(project_id: str | None, is_admin: bool) -> Any:
 
 # Built once, with the caller as bound parameters (a boot reads its
 # image: building and keying the statement per call cost more than the
-# query); the rule is ``visible``'s.
-_BY_ID = sa.select(_TABLE).where(_TABLE.c.id == sa.bindparam("image_id"))
+# query); the rule is ``visible``'s. One row per tag (one with none if the
+# image has no tag): the image and its tags in one round trip.
+_BY_ID = sa.select(_TABLE, _TAG_TABLE.c.value.label("tag")).select_from(
+    _TABLE.outerjoin(_TAG_TABLE, _TAG_TABLE.c.image_id == _TABLE.c.id)
+).where(_TABLE.c.id == sa.bindparam("image_id"))
 _VISIBLE_BY_ID = _BY_ID.where(sa.or_(
     _TABLE.c.visibility.in_(("public", "community")),
     _TABLE.c.owner == sa.bindparam("project_id")))
@@ -68,10 +71,11 @@ def get(db: db_api.Database, image_id: str, *,
     if not is_admin:
         query, params["project_id"] = _VISIBLE_BY_ID, project_id
     with db.reader() as connection:
-        row = connection.execute(query, params).first()
-        if row is None:
-            raise exception.ImageNotFound(image_id=image_id)
-        return _as_dict(row, _tags(connection, [row.id])[row.id])
+        rows = connection.execute(query, params).all()
+    if not rows:
+        raise exception.ImageNotFound(image_id=image_id)
+    return _as_dict(rows[0], [row.tag for row in rows
+                              if row.tag is not None])
 
 
 def get_all(db: db_api.Database, where: Any, *,

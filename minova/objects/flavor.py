@@ -66,13 +66,13 @@ class Flavor(base.MinovaObject, ovo_base.VersionedObjectDictCompat):
         is ``FlavorNotFound`` to a non-admin context whose project has no
         access to it."""
         db = cls._db(context)
-        row = db_flavors.get_by_flavorid(db, flavorid)
+        row, specs = db_flavors.get_with_specs(db, flavorid)
         if not (row.is_public or context.is_admin or
                 db_flavor_extras.has_access(db, row.id,
                                             context.project_id)):
             raise exception.FlavorNotFound(flavor_id=flavorid)
         flavor = cls._from_db_object(context, cls(), row)
-        flavor.extra_specs = db_flavor_extras.get_specs(db, row.id)
+        flavor.extra_specs = dict(sorted(specs.items()))
         flavor.obj_reset_changes(["extra_specs"])
         return flavor
 

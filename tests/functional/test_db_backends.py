@@ -14,7 +14,9 @@ from alembic import migration as alembic_migration
 
 from minova import exception
 from minova.db import api as db_api
+from minova.db import flavor_extras as db_flavor_extras
 from minova.db import flavors as db_flavors
+from minova.db import images as db_images
 from minova.db import migration
 from minova.db import models
 from minova.db import services as db_services
@@ -145,3 +147,36 @@ def test_list_reads_filter_order_and_page(db):
     assert [r.memory_mb for r in big] == [16384, 8192, 4096]
     assert db_flavors.get_all(db, is_public=False) == []
     assert db_flavors.get_all(db, limit=0) == []
+
+
+def test_a_boots_flavor_and_image_are_read_with_their_specs_and_tags(db):
+    # Each is one query with an outer join: a row per spec or tag, or one
+    # row with none.
+    db_flavors.ensure_defaults(db)
+    plain, specs = db_flavors.get_with_specs(db, "1")
+    assert (plain.name, specs) == ("m1.tiny", {})
+    db_flavor_extras.update_specs(db, plain.id, {"hw:cpu_policy": "shared",
+                                                 "aggregate:ssd": "true"})
+    row, specs = db_flavors.get_with_specs(db, "1")
+    assert row.memory_mb == 512
+    assert specs == {"aggregate:ssd": "true", "hw:cpu_policy": "shared"}
+    with pytest.raises(exception.FlavorNotFound):
+        db_flavors.get_with_specs(db, "no-such-flavor")
+
+    base = {"status": "active", "disk_format": "raw",
+            "container_format": "bare", "min_disk": 0, "min_ram": 0}
+    db_images.create(db, dict(base, id="11111111-1111-1111-1111-111111111111",
+                              name="tagged", visibility="private",
+                              owner="p1"), tags=["b", "a"])
+    db_images.create(db, dict(base, id="22222222-2222-2222-2222-222222222222",
+                              name="bare", visibility="public", owner="p1"))
+    tagged = db_images.get(db, "11111111-1111-1111-1111-111111111111",
+                           project_id="p1", is_admin=False)
+    assert (tagged["name"], tagged["tags"]) == ("tagged", ["a", "b"])
+    assert db_images.get(db, "22222222-2222-2222-2222-222222222222",
+                         project_id="p2", is_admin=False)["tags"] == []
+    with pytest.raises(exception.ImageNotFound):
+        db_images.get(db, "11111111-1111-1111-1111-111111111111",
+                      project_id="p2", is_admin=False)
+    assert db_images.get(db, "11111111-1111-1111-1111-111111111111",
+                         project_id="p2", is_admin=True)["owner"] == "p1"
