@@ -142,15 +142,17 @@ def check_resize(limits: dict[str, int], used: dict[str, int],
 def create_instances(db: db_api.Database, limits: dict[str, int],
                      project_id: str, flavor: Any, min_count: int,
                      max_count: int,
-                     values_for: Callable[[int], list[dict]]) -> list:
+                     values_for: Callable[[int], list[dict]],
+                     action: dict[str, Any] | None = None) -> list:
     """Insert ``values_for(count)`` for the project's servers, ``count``
     being what ``instances_allowed`` says given the usage counted in the
     same transaction; nothing (``TooManyInstances``) if that is less than
-    ``min_count``. Returns the rows as stored."""
+    ``min_count``. ``action`` is recorded for each in that transaction
+    (``db.quotas.create_instances``). Returns the rows as stored."""
     return db_quotas.create_instances(
         db, project_id,
         lambda used: values_for(instances_allowed(
-            limits, used, flavor, min_count, max_count)))
+            limits, used, flavor, min_count, max_count)), action)
 
 
 def set_project_limits(db: db_api.Database, project_id: str,

@@ -119,17 +119,16 @@ class API(actions_api.ActionsAPIMixin, resize_api.ResizeAPIMixin):
                 instances[0].hostname = hostname
             return [instance.values_to_create() for instance in instances]
 
-        rows = quota.create_instances(db, limits, context.project_id,
-                                      flavor, min_count, max_count,
-                                      values_for)
+        rows = quota.create_instances(
+            db, limits, context.project_id, flavor, min_count, max_count,
+            values_for, action_obj.InstanceAction.columns_for(
+                context, action_obj.CREATE))
         for instance, row in zip(instances, rows, strict=True):
             instance.created_as(row)
             if tags:
                 tag_obj.TagList.create(context, instance.uuid, tags)
         if group_row is not None:
             self._join_group(db, limits, group_row, instances)
-        for instance in instances:
-            _record(context, instance, action_obj.CREATE)
         self._plug(db, instances, nics, zone)
         request_spec = {
             "instance_uuids": [inst.uuid for inst in instances],

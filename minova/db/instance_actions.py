@@ -32,13 +32,23 @@ def action_start(db: db_api.Database,
     that acts on a server writes one, so this is a Core insert built
     once: an ORM session's flush cost several times the INSERT
     (docs/performance.md)."""
-    now = timeutils.utcnow()
-    row = dict(values, start_time=now, created_at=now)
     with db.writer() as connection:
+        return start_in(connection, [values])[0]
+
+
+def start_in(connection: sa.Connection,
+             values: list[dict[str, Any]]) -> list[types.SimpleNamespace]:
+    """Record actions in the caller's transaction (a boot writes its
+    instances and their create actions in one)."""
+    now = timeutils.utcnow()
+    rows = []
+    for one in values:
+        row = dict(one, start_time=now, created_at=now)
         result = connection.execute(_INSERT_ACTION, row)
-    row.update(id=result.inserted_primary_key[0], updated_at=None,
-               finish_time=None, message=row.get("message"))
-    return types.SimpleNamespace(**row)
+        row.update(id=result.inserted_primary_key[0], updated_at=None,
+                   finish_time=None, message=row.get("message"))
+        rows.append(types.SimpleNamespace(**row))
+    return rows
 
 
 def _get_action(session: Any, instance_uuid: str,

@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from oslo_utils import timeutils
 
 from minova.db import api as db_api
+from minova.db import instance_actions as db_actions
 from minova.db import instances as db_instances
 from minova.db import models
 
@@ -132,17 +133,26 @@ def ensure_lock_row(db: db_api.Database, project_id: str) -> None:
 
 
 def create_instances(db: db_api.Database, project_id: str,
-                     rows_for: Callable[[dict[str, int]], list[dict]]
+                     rows_for: Callable[[dict[str, int]], list[dict]],
+                     action: dict[str, Any] | None = None
                      ) -> list[sa.Row]:
     """Insert ``rows_for(usage)`` (instances of ``project_id``) in the
     transaction that locked the project and counted its usage;
-    ``rows_for`` raises to insert none. Returns the rows as stored."""
+    ``rows_for`` raises to insert none. With ``action`` (an instance
+    action's columns but its instance), that action is recorded for each
+    instance in the same transaction: no server without its create
+    action, and one commit fewer per boot. Returns the rows as stored."""
     for _attempt in range(2):
         with db.writer() as connection:
             if lock_project(connection, project_id):
                 values = rows_for(usage(connection, project_id))
-                return [db_instances.insert(connection, row_values)
+                rows = [db_instances.insert(connection, row_values)
                         for row_values in values]
+                if action is not None:
+                    db_actions.start_in(connection, [
+                        dict(action, instance_uuid=row.uuid)
+                        for row in rows])
+                return rows
         # Outside that transaction: on SQLite it holds the one connection.
         ensure_lock_row(db, project_id)
     raise RuntimeError("the quota row of project %s vanished" % project_id)

@@ -60,11 +60,17 @@ class InstanceAction(base.MinovaObject, ovo_base.VersionedObjectDictCompat):
                      action: str) -> InstanceAction:
         """Record ``action`` on the instance for the context's request
         (its request id, user and project)."""
-        row = db_actions.action_start(cls._db(context), {
-            "action": action, "instance_uuid": instance_uuid,
-            "request_id": context.request_id, "user_id": context.user_id,
-            "project_id": context.project_id})
+        row = db_actions.action_start(cls._db(context), dict(
+            cls.columns_for(context, action), instance_uuid=instance_uuid))
         return cls._from_db_object(context, cls(), row)
+
+    @staticmethod
+    def columns_for(context: Any, action: str) -> dict[str, Any]:
+        """The columns of ``action`` for the context's request, but the
+        instance: what a boot records with its instances."""
+        return {"action": action, "request_id": context.request_id,
+                "user_id": context.user_id,
+                "project_id": context.project_id}
 
     @classmethod
     @ovo_base.remotable
