@@ -22,6 +22,7 @@ _TAG_TABLE = models.ImageTag.__table__
 _TAGS_OF = sa.select(_TAG_TABLE.c.image_id, _TAG_TABLE.c.value).where(
     _TAG_TABLE.c.image_id.in_(sa.bindparam("ids", expanding=True)))
 _COLUMNS = [column.key for column in _TABLE.columns]
+_SEEN_BY_ALL = _TABLE.c.visibility.in_(("public", "community"))
 
 
 def _as_dict(row: Any, tags: list[str]) -> dict:
@@ -46,8 +47,7 @@ def visible(project_id: str | None, is_admin: bool) -> Any:
     shared images are seen by their owner only); an admin sees all."""
     if is_admin:
         return sa.true()
-    return sa.or_(models.Image.visibility.in_(("public", "community")),
-                  models.Image.owner == project_id)
+    return sa.or_(_SEEN_BY_ALL, _TABLE.c.owner == project_id)
 
 
 # Built once, with the caller as bound parameters (a boot reads its
@@ -58,8 +58,7 @@ _BY_ID = sa.select(_TABLE, _TAG_TABLE.c.value.label("tag")).select_from(
     _TABLE.outerjoin(_TAG_TABLE, _TAG_TABLE.c.image_id == _TABLE.c.id)
 ).where(_TABLE.c.id == sa.bindparam("image_id"))
 _VISIBLE_BY_ID = _BY_ID.where(sa.or_(
-    _TABLE.c.visibility.in_(("public", "community")),
-    _TABLE.c.owner == sa.bindparam("project_id")))
+    _SEEN_BY_ALL, _TABLE.c.owner == sa.bindparam("project_id")))
 
 
 def get(db: db_api.Database, image_id: str, *,
