@@ -89,19 +89,24 @@ class Viewer:
         self._floating: dict[str, list] | None = None
         self._groups: dict[str, list[str]] = {}
 
-    def load(self, instances: list) -> None:
+    def load(self, instances: list, connection: Any) -> None:
         """Read what a list's servers show from other tables in one query
-        each: their floating IPs, tags (2.26) and server groups (for the
-        2.100 scheduler hints); a read-only list view, so from the rows
-        (docs/architecture.md)."""
+        each, on the list's connection: their tags (2.26) and server
+        groups (for the 2.100 scheduler hints); a read-only list view,
+        so from the rows (docs/architecture.md)."""
         uuids = [instance.uuid for instance in instances]
-        db = db_api.from_context(self.req.context)
-        self._floating = network_instances.floating(
-            db, [inst for inst in instances if inst.network_info])
         if self.since.tags:
-            self._tags.update(db_tags.get_many(db, uuids))
+            self._tags.update(db_tags.get_many_on(connection, uuids))
         if self.since.hints:
-            self._groups.update(db_groups.groups_of_many(db, uuids))
+            self._groups.update(db_groups.groups_of_many_on(connection,
+                                                            uuids))
+
+    def load_floating(self, instances: list) -> None:
+        """The floating IPs of a list's servers, in one query (after
+        ``load``'s connection is returned: SQLite's pool holds one)."""
+        self._floating = network_instances.floating(
+            db_api.from_context(self.req.context),
+            [inst for inst in instances if inst.network_info])
 
     def _tags_of(self, instance: Any) -> list[str]:
         if instance.uuid not in self._tags:
