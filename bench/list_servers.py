@@ -20,8 +20,17 @@ after), the script:
 3. migrates to head (the indexes) with the API stopped, starts it again
    and times the same requests.
 
+With ``--baseline-tree DIR`` (a checkout of the code to compare with,
+e.g. ``git archive main | tar -x -C DIR``) "before" is instead that
+code's API (started with ``PYTHONPATH=DIR``) on the same data at the
+newest schema, and the two APIs take turns ``--rounds`` times (one
+keep-alive client each, never at once); each figure is the median of
+the rounds, and every page each answers must be the same JSON as the
+other's, or the script stops.
+
     .venv/bin/python bench/list_servers.py [--backends sqlite mariadb
         postgresql] [--servers 10000] [--requests 100]
+        [--baseline-tree DIR --rounds 3]
 
 Prints a table of p50/p99 in milliseconds, the API's CPU per request,
 and one line of JSON. Needs
@@ -196,7 +205,10 @@ def _checked(client: Client, path: str, version: str) -> dict:
     return body
 
 
-def measure(port: int, db: db_api.Database, requests: int, api) -> dict:
+def measure(port: int, db: db_api.Database, requests: int, api,
+            pages: dict | None = None) -> dict:
+    """The figures; the first and next pages at each microversion go
+    into ``pages`` if given (to compare two APIs' answers)."""
     client = Client(port)
     figures = {}
     for version in ('2.1', '2.100'):
@@ -210,6 +222,8 @@ def measure(port: int, db: db_api.Database, requests: int, api) -> dict:
         if {s['id'] for s in second['servers']} & {
                 s['id'] for s in first['servers']}:
             raise RuntimeError('the pages overlap')
+        if pages is not None:
+            pages[version] = (first, second)
         figures['first page %s' % version] = _times(
             lambda v=version: _checked(
                 client, '/v2.1/servers/detail?limit=100', v), requests, api)
@@ -228,10 +242,21 @@ def measure(port: int, db: db_api.Database, requests: int, api) -> dict:
 
 
 def _serve(procs: _common.Processes, tmp: str, config: str, port: int,
-           label: str):
-    api = procs.start([os.path.join(_common.BIN, 'minova-api'),
-                       '--config-file', config],
-                      os.path.join(tmp, f'minova-api-{label}.log'))
+           label: str, code: str | None = None):
+    """``minova-api``, of the code in directory ``code`` if given: first
+    on its ``PYTHONPATH``, ahead of this checkout's editable install."""
+    saved = os.environ.get('PYTHONPATH')
+    if code:
+        os.environ['PYTHONPATH'] = os.path.abspath(code)
+    try:
+        api = procs.start([os.path.join(_common.BIN, 'minova-api'),
+                           '--config-file', config],
+                          os.path.join(tmp, f'minova-api-{label}.log'))
+    finally:
+        if saved is None:
+            os.environ.pop('PYTHONPATH', None)
+        else:
+            os.environ['PYTHONPATH'] = saved
     _common.wait_for(lambda: procs.alive(api) and _common.port_open(port),
                      60, 'minova-api')
     return api
@@ -246,11 +271,12 @@ def _pids(api) -> list[int]:
 def run_backend(backend: str, args: argparse.Namespace) -> dict:
     """Fill, then measure at ``args.before`` and at the newest schema
     (only the newest if ``args.before`` is None: bench/scale.py)."""
+    baseline = getattr(args, 'baseline_tree', None)
     tmp = tempfile.mkdtemp(prefix='minova-bench-list-')
     url = create_database(backend, tmp)
     db = db_api.Database(url)
     try:
-        migration.db_sync(db, args.before or 'head')
+        migration.db_sync(db, 'head' if baseline else args.before or 'head')
         start = time.monotonic()
         fill(db, 'bench', args.servers, 0)
         fill(db, 'other', args.servers, args.servers)
@@ -259,6 +285,9 @@ def run_backend(backend: str, args: argparse.Namespace) -> dict:
         config = _config(tmp, port, url)
         result = {'fill_s': round(filled, 1)}
         with _common.Processes() as procs:
+            if baseline:
+                result.update(_alternate(procs, tmp, config, port, db, args))
+                return result
             if args.before:
                 api = _serve(procs, tmp, config, port, 'before')
                 result['before'] = measure(port, db, args.requests, api)
@@ -273,6 +302,36 @@ def run_backend(backend: str, args: argparse.Namespace) -> dict:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def _alternate(procs: _common.Processes, tmp: str, config: str,
+               port: int, db: db_api.Database,
+               args: argparse.Namespace) -> dict:
+    """The baseline tree's API ("before") and this one's ("after") in
+    turns, ``args.rounds`` times; the median of each figure."""
+    runs: dict[str, list[dict]] = {'before': [], 'after': []}
+    for round_ in range(args.rounds):
+        answers = {}
+        for phase, code in (('before', args.baseline_tree),
+                            ('after', None)):
+            api = _serve(procs, tmp, config, port,
+                         '%s-%d' % (phase, round_), code)
+            answers[phase] = {}
+            runs[phase].append(measure(port, db, args.requests, api,
+                                       answers[phase]))
+            procs.stop(api)
+        for version, pages in answers['before'].items():
+            if pages != answers['after'][version]:
+                raise RuntimeError('the two APIs answer differently at '
+                                   + version)
+    return {phase: _medians(figures) for phase, figures in runs.items()}
+
+
+def _medians(runs: list[dict]) -> dict:
+    return {name: {key: round(statistics.median(
+                run[name][key] for run in runs), 2)
+                   for key in runs[0][name]}
+            for name in runs[0]}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--backends', nargs='+',
@@ -281,6 +340,11 @@ def main() -> None:
     parser.add_argument('--requests', type=int, default=100)
     parser.add_argument('--before', default='0010',
                         help='the revision measured first')
+    parser.add_argument('--baseline-tree',
+                        help='a checkout of the code to compare with, '
+                             'on the same data and schema')
+    parser.add_argument('--rounds', type=int, default=3,
+                        help='with --baseline-tree: turns of each API')
     args = parser.parse_args()
     _common.exit_on_sigterm()
     results = {}
@@ -294,6 +358,7 @@ def main() -> None:
                       f'API CPU {figures["cpu_ms"]:7.2f} ms')
         sys.stdout.flush()
     print(json.dumps({'servers': args.servers, 'requests': args.requests,
+                      'rounds': args.rounds if args.baseline_tree else 1,
                       'load': os.getloadavg(), 'results': results}))
 
 

@@ -76,6 +76,22 @@ def get_all_by_filters(db: db_api.Database, filters: dict, *,
                        sort_dirs: list[str] | None = None,
                        limit: int | None = None, marker: str | None = None,
                        read_deleted: str = "no") -> list[sa.Row]:
+    with db.reader() as connection:
+        return get_all_on(connection, filters, sort_keys=sort_keys,
+                          sort_dirs=sort_dirs, limit=limit, marker=marker,
+                          read_deleted=read_deleted)
+
+
+def get_all_on(connection: sa.Connection, filters: dict, *,
+               sort_keys: list[str] | None = None,
+               sort_dirs: list[str] | None = None,
+               limit: int | None = None, marker: str | None = None,
+               read_deleted: str = "no") -> list[sa.Row]:
+    """``get_all_by_filters`` on the caller's connection: the API's
+    server list reads its page, the marker's row and what the views add
+    (faults, tags, groups) with one, where a connection each cost a
+    pre-ping and a rollback each (docs/performance.md, "Server
+    lists")."""
     sort_keys = sort_keys or ["created_at"]
     sort_dirs = sort_dirs or ["desc"] * len(sort_keys)
     for key in sort_keys:
@@ -83,15 +99,15 @@ def get_all_by_filters(db: db_api.Database, filters: dict, *,
             raise exception.InvalidSortKey(key=key)
     marker_row = None
     if marker is not None:
-        marker_row = _marker_row(db, marker, filters.get("project_id"))
+        marker_row = _marker_row(connection, marker,
+                                 filters.get("project_id"))
     query = common.paginate(_query(filters, read_deleted), models.Instance,
                             sort_keys=sort_keys, sort_dirs=sort_dirs,
                             limit=limit, marker_row=marker_row)
-    with db.reader() as connection:
-        return list(connection.execute(query))
+    return list(connection.execute(query))
 
 
-def _marker_row(db: db_api.Database, marker: str,
+def _marker_row(connection: sa.Connection, marker: str,
                 project_id: str | list | None) -> sa.Row:
     """The marker's row, deleted or not (a page may end on a server
     deleted since), but only within the projects listed: a server of
@@ -103,8 +119,7 @@ def _marker_row(db: db_api.Database, marker: str,
         query = query.where(column.in_(project_id)
                             if isinstance(project_id, list)
                             else column == project_id)
-    with db.reader() as connection:
-        row = connection.execute(query).first()
+    row = connection.execute(query).first()
     if row is None:
         raise exception.InvalidMarker(marker=marker)
     return row

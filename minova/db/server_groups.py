@@ -112,17 +112,24 @@ def groups_of_many(db: db_api.Database,
                    instance_uuids: list[str]) -> dict[str, list[str]]:
     """``{instance uuid: [group uuid, ...]}`` in one query (a server
     joins at most one group, at boot), for list views."""
+    with db.reader() as connection:
+        return groups_of_many_on(connection, instance_uuids)
+
+
+def groups_of_many_on(connection: sa.Connection,
+                      instance_uuids: list[str]) -> dict[str, list[str]]:
+    """``groups_of_many`` on the caller's connection (a server list
+    reads its page with one: docs/performance.md, "Server lists")."""
     found: dict[str, list[str]] = {uuid: [] for uuid in instance_uuids}
     if not instance_uuids:
         return found
-    with db.reader() as connection:
-        rows = connection.execute(
-            sa.select(_MEMBER.instance_uuid, _GROUP.uuid)
-            .join(_GROUP, _MEMBER.group_id == _GROUP.id)
-            .where(_MEMBER.instance_uuid.in_(instance_uuids))
-            .order_by(_MEMBER.id))
-        for instance_uuid, group_uuid in rows:
-            found[instance_uuid].append(group_uuid)
+    rows = connection.execute(
+        sa.select(_MEMBER.instance_uuid, _GROUP.uuid)
+        .join(_GROUP, _MEMBER.group_id == _GROUP.id)
+        .where(_MEMBER.instance_uuid.in_(instance_uuids))
+        .order_by(_MEMBER.id))
+    for instance_uuid, group_uuid in rows:
+        found[instance_uuid].append(group_uuid)
     return found
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import itertools
 
+import greenlet
 import pytest
 import sqlalchemy as sa
 from oslo_utils import uuidutils
@@ -159,3 +160,34 @@ def test_a_page_costs_the_same_statements_for_5_or_60_servers(api, db,
     few = _statements(db, page(5))
     many = _statements(db, page(59))
     assert len(many) == len(few), "\n".join(many)
+
+
+@pytest.mark.parametrize("version", ["2.1", "2.100"])
+def test_a_page_reads_on_one_connection(api, db, version):
+    # Each connection taken from the pool costs a pre-ping and a rollback
+    # on MariaDB and PostgreSQL: the page, its marker's row and what the
+    # views read (faults, tags, groups) share one.
+    servers = _fill(db, "p1", 10)
+    taken, reads = [], []
+
+    def checkout(*args):
+        taken.append(greenlet.getcurrent())
+
+    def execute(conn, cursor, statement, *args):
+        if "FROM instances" in statement:
+            reads.append(greenlet.getcurrent())
+
+    sa.event.listen(db.engine, "checkout", checkout)
+    sa.event.listen(db.engine, "before_cursor_execute", execute)
+    try:
+        response = api.get("/v2.1/servers/detail?limit=5&marker=%s"
+                           % servers[0], token=TOKEN, version=version)
+    finally:
+        sa.event.remove(db.engine, "checkout", checkout)
+        sa.event.remove(db.engine, "before_cursor_execute", execute)
+    assert response.status_code == 200, response.text
+    assert len(response.json()["servers"]) == 5
+    # Other services of this process may use the pool meanwhile: only
+    # the green thread that served the page counts.
+    [handler] = set(reads)
+    assert taken.count(handler) == 1

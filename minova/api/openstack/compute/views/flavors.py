@@ -16,10 +16,14 @@ NO_RXTX = "2.102"
 
 def extra_specs(flavor: Any) -> dict:
     """The flavor's extra specs (2.61), when the flavor object was read
-    with them. A list's row has none: the list adds them
+    with them, or a server's flavor snapshot holds them (a server list
+    shows snapshots as namespaces: ``views.servers.servers_from_rows``).
+    A flavors row has none: the flavor list adds them
     (``with_extra_specs``)."""
     is_set = getattr(flavor, "obj_attr_is_set", None)
-    if is_set is not None and is_set("extra_specs"):
+    if is_set is None:
+        return dict(getattr(flavor, "extra_specs", None) or {})
+    if is_set("extra_specs"):
         return dict(flavor.extra_specs)
     return {}
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
 import hashlib
+import types
 from typing import Any
 
 from minova.api.openstack import common
@@ -23,39 +25,88 @@ _PROGRESS_STATUSES = ("ACTIVE", "BUILD", "REBUILD", "RESIZE",
 _FAULT_STATUSES = ("ERROR", "DELETED")
 
 
+class _Since:
+    """The microversion checks of the server views, made once per
+    request: a list asked each of them for every server it showed."""
+
+    def __init__(self, version: Any) -> None:
+        for name, minimum in _VERSIONS.items():
+            setattr(self, name, version.matches(minimum))
+
+
+# Where a server view changes (``Viewer.since.<name>``).
+_VERSIONS = {
+    "extended_2_3": "2.3", "locked": "2.9", "host_status": "2.16",
+    "description": "2.19", "tags": "2.26", "flavor_embedded": "2.47",
+    "user_data": "2.57", "certificates": "2.63", "server_groups": "2.71",
+    "locked_reason": "2.73", "whole_update": "2.75", "hostname": "2.90",
+    "pinned_zone": "2.96", "image_properties": "2.98", "hints": "2.100",
+}
+
+
+def servers_from_rows(rows: list, faults: dict) -> list[Any]:
+    """A list's servers from its Core rows (``minova.db.instances``) and
+    their newest faults, with the attributes the views read of an
+    Instance: a read-only list view may be built from rows
+    (docs/architecture.md), and building an object per server, a
+    coerced setter per field, was a third of a page. The rows hold what
+    the objects would: every write went through the object's coercion."""
+    servers = []
+    for row in rows:
+        server = types.SimpleNamespace(**row._asdict())
+        server.metadata = row.meta
+        flavor = row.flavor
+        server.flavor = (types.SimpleNamespace(**flavor)
+                         if flavor else None)
+        server.fault = faults.get(row.uuid)
+        servers.append(server)
+    return servers
+
+
 class Viewer:
     """Builds server views for one request; caches what a list shares
-    (policy answers, the compute services for ``host_status``)."""
+    (policy answers, microversion checks, the compute services for
+    ``host_status``)."""
 
     def __init__(self, req: wsgi_util.APIRequest) -> None:
         self.req = req
         policy, context = req.deps.policy, req.context
         target = {"project_id": context.project_id}
+        self.since = since = _Since(req.api_version)
         self.show_extended = _allowed(
             policy, context, "os_compute_api:os-extended-server-attributes",
             target)
-        self.show_host_status = (
-            req.api_version.matches("2.16") and _allowed(
-                policy, context, "os_compute_api:servers:show:host_status",
-                target))
+        self.show_host_status = since.host_status and _allowed(
+            policy, context, "os_compute_api:servers:show:host_status",
+            target)
+        # common.links' two prefixes, for every server's links.
+        self._versioned = common.base_url(req)
+        self._root = self._versioned.rsplit("/v2.1", 1)[0]
+        self._host_ids: dict[tuple, str] = {}
         self._services: dict[str, Any] | None = None
+        self._host_statuses: dict[str, str] = {}
         self._tags: dict[str, list[str]] = {}
         self._floating: dict[str, list] | None = None
         self._groups: dict[str, list[str]] = {}
 
-    def load(self, instances: list) -> None:
+    def load(self, instances: list, connection: Any) -> None:
         """Read what a list's servers show from other tables in one query
-        each: their floating IPs, tags (2.26) and server groups (for the
-        2.100 scheduler hints); a read-only list view, so from the rows
-        (docs/architecture.md)."""
+        each, on the list's connection: their tags (2.26) and server
+        groups (for the 2.100 scheduler hints); a read-only list view,
+        so from the rows (docs/architecture.md)."""
         uuids = [instance.uuid for instance in instances]
-        db = db_api.from_context(self.req.context)
+        if self.since.tags:
+            self._tags.update(db_tags.get_many_on(connection, uuids))
+        if self.since.hints:
+            self._groups.update(db_groups.groups_of_many_on(connection,
+                                                            uuids))
+
+    def load_floating(self, instances: list) -> None:
+        """The floating IPs of a list's servers, in one query (after
+        ``load``'s connection is returned: SQLite's pool holds one)."""
         self._floating = network_instances.floating(
-            db, [inst for inst in instances if inst.network_info])
-        if self.req.api_version.matches("2.26"):
-            self._tags.update(db_tags.get_many(db, uuids))
-        if self.req.api_version.matches("2.100"):
-            self._groups.update(db_groups.groups_of_many(db, uuids))
+            db_api.from_context(self.req.context),
+            [inst for inst in instances if inst.network_info])
 
     def _tags_of(self, instance: Any) -> list[str]:
         if instance.uuid not in self._tags:
@@ -69,8 +120,9 @@ class Viewer:
         if self._floating is None:
             self._floating = network_instances.floating(
                 self.req.deps.db, [instance])
-        return addresses(list(instance.network_info)
-                         + self._floating.get(instance.uuid, []))
+        floating = self._floating.get(instance.uuid)
+        return addresses(list(instance.network_info) + floating
+                         if floating else instance.network_info)
 
     def _groups_of(self, instance: Any) -> list[str]:
         if instance.uuid not in self._groups:
@@ -86,21 +138,34 @@ class Viewer:
         groups = self._groups_of(instance)
         return {"group": list(groups)} if groups else {}
 
+    def _links(self, collection: str, ident: Any) -> list[dict]:
+        """``common.links``, from the prefixes worked out once."""
+        return [
+            {"rel": "self",
+             "href": "%s/%s/%s" % (self._versioned, collection, ident)},
+            {"rel": "bookmark",
+             "href": "%s/%s/%s" % (self._root, collection, ident)},
+        ]
+
+    def _bookmark(self, collection: str, ident: Any) -> list[dict]:
+        return [{"rel": "bookmark",
+                 "href": "%s/%s/%s" % (self._root, collection, ident)}]
+
     def basic(self, instance: Any) -> dict:
         return {"id": instance.uuid, "name": instance.display_name,
-                "links": common.links(self.req, "servers", instance.uuid)}
+                "links": self._links("servers", instance.uuid)}
 
     def created(self, instance: Any) -> dict:
         """What ``POST /servers`` answers (202)."""
         return {"id": instance.uuid,
-                "links": common.links(self.req, "servers", instance.uuid),
+                "links": self._links("servers", instance.uuid),
                 "OS-DCF:diskConfig": "MANUAL"}
 
     def show(self, instance: Any) -> dict:
         """One server (show, update): the detail view and, from 2.71,
         its server groups (which Nova leaves out of the list)."""
         view = self.detail(instance)
-        if self.req.api_version.matches("2.71"):
+        if self.since.server_groups:
             view["server_groups"] = self._groups_of(instance)
         return view
 
@@ -109,7 +174,7 @@ class Viewer:
         server, before it Nova's shorter view (no extended attributes,
         addresses without their type and MAC)."""
         view = self.show(instance)
-        if self.req.api_version.matches("2.75"):
+        if self.since.whole_update:
             return view
         return _shorter(view, _UPDATE_KEYS_BEFORE_2_75)
 
@@ -122,28 +187,30 @@ class Viewer:
         Never ``adminPass``: minova sets no passwords, so it answers as
         Nova does with ``[api] enable_instance_password = False``.
         """
-        version = self.req.api_version
         view = self.show(instance)
-        if version.matches("2.75"):
+        if self.since.whole_update:
             view.pop("OS-EXT-SRV-ATTR:user_data", None)
         else:
             keys = _UPDATE_KEYS_BEFORE_2_75
-            if version.matches("2.54"):
+            if self.req.api_version.matches("2.54"):
                 keys = keys | {"key_name"}
             view = _shorter(view, keys)
-        if version.matches("2.57"):
+        if self.since.user_data:
             view["user_data"] = instance.user_data
         return view
 
     def detail(self, instance: Any) -> dict:
+        since = self.since
         status = common.status_from_state(instance.vm_state,
                                           instance.task_state)
         view = self.basic(instance)
-        view.update(_core(self.req, instance, status))
-        if self.req.api_version.matches("2.26"):
+        view.update(self._core(instance, status))
+        if since.tags:
             view["tags"] = self._tags_of(instance)
         view["addresses"] = self._addresses(instance)
-        view.update(_extended_states(instance))
+        view["OS-EXT-STS:vm_state"] = instance.vm_state
+        view["OS-EXT-STS:task_state"] = instance.task_state
+        view["OS-EXT-STS:power_state"] = instance.power_state
         if not _no_network(instance):
             view["security_groups"] = [{"name": "default"}]
         if status in _PROGRESS_STATUSES:
@@ -153,24 +220,104 @@ class Viewer:
             if fault is not None:
                 view["fault"] = fault
         if self.show_extended:
-            view.update(_server_attributes(self.req, instance))
-        elif self.req.api_version.matches("2.90"):
+            view.update(_server_attributes(since, instance))
+        elif since.hostname:
             # From 2.90 the hostname is shown whatever the policy says.
             view["OS-EXT-SRV-ATTR:hostname"] = instance.hostname
         if self.show_host_status:
             view["host_status"] = self._host_status(instance)
-        if self.req.api_version.matches("2.100"):
+        if since.hints:
             view["scheduler_hints"] = self._scheduler_hints(instance)
         return view
 
-    def _host_status(self, instance: Any) -> str:
+    def _core(self, instance: Any, status: str) -> dict:
+        since = self.since
+        view = {
+            "status": status,
+            "tenant_id": instance.project_id,
+            "user_id": instance.user_id,
+            "metadata": dict(instance.metadata or {}),
+            "hostId": self._host_id(instance),
+            "image": self._image(instance),
+            "flavor": self._flavor(instance),
+            "created": _isotime(instance.created_at),
+            "updated": _isotime(instance.updated_at
+                                or instance.created_at),
+            "accessIPv4": "",
+            "accessIPv6": "",
+            "OS-DCF:diskConfig": "MANUAL",
+            "OS-EXT-AZ:availability_zone":
+                instance.availability_zone or "",
+            "config_drive": "",
+            "key_name": instance.key_name,
+            "OS-SRV-USG:launched_at": _plain_time(instance.launched_at),
+            "OS-SRV-USG:terminated_at": _plain_time(
+                instance.terminated_at),
+            "os-extended-volumes:volumes_attached": [],
+        }
+        if since.locked:
+            view["locked"] = bool(instance.locked)
+        if since.description:
+            view["description"] = None
+        if since.certificates:
+            view["trusted_image_certificates"] = None  # none accepted
+        if since.locked_reason:
+            view["locked_reason"] = instance.locked_reason
+        if since.pinned_zone:
+            # The zone asked for at boot (or [compute]
+            # default_schedule_zone), as Nova's request spec holds it;
+            # 2.104 unpins or pins it.
+            view["pinned_availability_zone"] = \
+                instance.pinned_availability_zone
+        return view
+
+    def _host_id(self, instance: Any) -> str:
+        """Nova's hostId: the same for one project's servers on one
+        host, without revealing the host's name (a page's servers share
+        a few hosts: hashed once each)."""
         if not instance.host:
             return ""
+        key = (instance.project_id, instance.host)
+        host_id = self._host_ids.get(key)
+        if host_id is None:
+            host_id = self._host_ids[key] = _host_id(instance)
+        return host_id
+
+    def _image(self, instance: Any) -> Any:
+        if not instance.image_ref:
+            return ""
+        view = {"id": instance.image_ref,
+                "links": self._bookmark("images", instance.image_ref)}
+        if self.since.image_properties:
+            # The image's properties as booted: the catalog of [image]
+            # images has none to embed.
+            view["properties"] = {}
+        return view
+
+    def _flavor(self, instance: Any) -> dict:
+        flavor = instance.flavor
+        if self.since.flavor_embedded:
+            return (flavor_views.embedded(flavor) if flavor is not None
+                    else {})
+        flavorid = flavor.flavorid if flavor is not None else ""
+        return {"id": flavorid,
+                "links": self._bookmark("flavors", flavorid)}
+
+    def _host_status(self, instance: Any) -> str:
+        host = instance.host
+        if not host:
+            return ""
+        status = self._host_statuses.get(host)
+        if status is None:
+            status = self._host_statuses[host] = self._status_of(host)
+        return status
+
+    def _status_of(self, host: str) -> str:
         if self._services is None:
             services = service_obj.ServiceList.get_all(
                 self.req.context, binary=COMPUTE_BINARY)
             self._services = {s.host: s for s in services}
-        service = self._services.get(instance.host)
+        service = self._services.get(host)
         if service is None:
             return "UNKNOWN"
         if not self.req.deps.servicegroup.is_up(service):
@@ -211,62 +358,13 @@ def _no_network(instance: Any) -> bool:
     return not instance.network_info
 
 
-def _core(req: wsgi_util.APIRequest, instance: Any, status: str) -> dict:
-    version = req.api_version
-    view = {
-        "status": status,
-        "tenant_id": instance.project_id,
-        "user_id": instance.user_id,
-        "metadata": dict(instance.metadata or {}),
-        "hostId": _host_id(instance),
-        "image": _image(req, instance),
-        "flavor": _flavor(req, instance),
-        "created": common.isotime(instance.created_at),
-        "updated": common.isotime(instance.updated_at
-                                  or instance.created_at),
-        "accessIPv4": "",
-        "accessIPv6": "",
-        "OS-DCF:diskConfig": "MANUAL",
-        "OS-EXT-AZ:availability_zone": instance.availability_zone or "",
-        "config_drive": "",
-        "key_name": instance.key_name,
-        "OS-SRV-USG:launched_at": common.plain_time(instance.launched_at),
-        "OS-SRV-USG:terminated_at": common.plain_time(
-            instance.terminated_at),
-        "os-extended-volumes:volumes_attached": [],
-    }
-    if version.matches("2.9"):
-        view["locked"] = bool(instance.locked)
-    if version.matches("2.19"):
-        view["description"] = None
-    if version.matches("2.63"):
-        view["trusted_image_certificates"] = None  # none accepted
-    if version.matches("2.73"):
-        view["locked_reason"] = instance.locked_reason
-    if version.matches("2.96"):
-        # The zone asked for at boot (or [compute]
-        # default_schedule_zone), as Nova's request spec holds it; 2.104
-        # unpins or pins it.
-        view["pinned_availability_zone"] = \
-            instance.pinned_availability_zone
-    return view
-
-
-def _extended_states(instance: Any) -> dict:
-    return {
-        "OS-EXT-STS:vm_state": instance.vm_state,
-        "OS-EXT-STS:task_state": instance.task_state,
-        "OS-EXT-STS:power_state": instance.power_state,
-    }
-
-
-def _server_attributes(req: wsgi_util.APIRequest, instance: Any) -> dict:
+def _server_attributes(since: _Since, instance: Any) -> dict:
     view = {
         "OS-EXT-SRV-ATTR:host": instance.host,
         "OS-EXT-SRV-ATTR:hypervisor_hostname": instance.node,
         "OS-EXT-SRV-ATTR:instance_name": "instance-%08x" % instance.id,
     }
-    if req.api_version.matches("2.3"):
+    if since.extended_2_3:
         view.update({
             "OS-EXT-SRV-ATTR:hostname": instance.hostname,
             "OS-EXT-SRV-ATTR:reservation_id": "",
@@ -288,36 +386,38 @@ def _host_id(instance: Any) -> str:
     return hashlib.sha224(text.encode()).hexdigest()
 
 
-def _image(req: wsgi_util.APIRequest, instance: Any) -> Any:
-    if not instance.image_ref:
-        return ""
-    view = {"id": instance.image_ref,
-            "links": common.bookmark(req, "images", instance.image_ref)}
-    if req.api_version.matches("2.98"):
-        # The image's properties as booted: the catalog of [image]
-        # images has none to embed.
-        view["properties"] = {}
-    return view
-
-
-def _flavor(req: wsgi_util.APIRequest, instance: Any) -> dict:
-    flavor = instance.flavor
-    if req.api_version.matches("2.47"):
-        return flavor_views.embedded(flavor) if flavor is not None else {}
-    flavorid = flavor.flavorid if flavor is not None else ""
-    return {"id": flavorid,
-            "links": common.bookmark(req, "flavors", flavorid)}
-
-
 def _fault(req: wsgi_util.APIRequest, instance: Any) -> dict | None:
-    fault = instance.fault if instance.obj_attr_is_set("fault") else None
+    """The newest fault, if read with the server (an object's
+    ``expected_attrs``; always with a list's rows)."""
+    is_set = getattr(instance, "obj_attr_is_set", None)
+    if is_set is not None and not is_set("fault"):
+        return None
+    fault = instance.fault
     if fault is None:
         return None
     view = {"code": fault.code, "message": fault.message,
-            "created": common.isotime(fault.created_at)}
+            "created": _isotime(fault.created_at)}
     if fault.details and (req.context.is_admin or fault.code != 500):
         view["details"] = fault.details
     return view
+
+
+def _isotime(value: datetime.datetime | None) -> str | None:
+    """``common.isotime`` (``2012-12-02T02:11:57Z``) without strftime,
+    twice the cost per server of a list: the ISO form's first 19
+    characters are the same for any time after the year 999."""
+    if value is None:
+        return None
+    return value.isoformat()[:19] + "Z"
+
+
+def _plain_time(value: datetime.datetime | None) -> str | None:
+    """``common.plain_time``: naive, with microseconds."""
+    if value is None:
+        return None
+    if value.tzinfo is not None:
+        value = value.replace(tzinfo=None)
+    return value.isoformat(timespec="microseconds")
 
 
 def addresses(network_info: list | None) -> dict:
