@@ -312,14 +312,19 @@ class API(actions_api.ActionsAPIMixin, resize_api.ResizeAPIMixin):
                 sort_keys: list | None = None,
                 sort_dirs: list | None = None,
                 expected_attrs: list | None = None) -> Any:
-        """Instances matching ``filters``. A non-admin context only ever
-        sees its own project, whatever the filters say."""
-        filters = dict(filters)
-        if not context.is_admin:
-            filters["project_id"] = context.project_id
+        """Instances matching ``filters``, as ``scoped`` limits them."""
         return instance_obj.InstanceList.get_by_filters(
-            context, filters, sort_keys=sort_keys, sort_dirs=sort_dirs,
-            limit=limit, marker=marker, expected_attrs=expected_attrs)
+            context, self.scoped(context, filters), sort_keys=sort_keys,
+            sort_dirs=sort_dirs, limit=limit, marker=marker,
+            expected_attrs=expected_attrs)
+
+    @staticmethod
+    def scoped(context: Any, filters: dict) -> dict:
+        """``filters`` as ``context`` may list with them: a non-admin
+        context only ever sees its own project, whatever they say."""
+        if context.is_admin:
+            return dict(filters)
+        return dict(filters, project_id=context.project_id)
 
     def update(self, context: Any, instance: Any, **values: Any) -> Any:
         """Change plain attributes (e.g. ``display_name``)."""

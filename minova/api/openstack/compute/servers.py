@@ -237,13 +237,10 @@ def _servers(req: wsgi_util.APIRequest, connection: Any, filters: dict,
     """The page's servers as the views read them, from Core rows and
     not Instance objects: a read-only list view (docs/architecture.md),
     where building an object per server was a third of a page. What
-    ``compute.API.get_all`` reads, with its rule: a non-admin sees only
-    their own project, whatever the filters say."""
-    context = req.context
-    if not context.is_admin:
-        filters = dict(filters, project_id=context.project_id)
+    ``compute.API.get_all`` reads, within the same ``scoped`` rule."""
     rows = db_instances.get_all_on(
-        connection, filters, read_deleted=_read_deleted(req), **paging)
+        connection, req.deps.compute_api.scoped(req.context, filters),
+        read_deleted=_read_deleted(req), **paging)
     faults = (db_faults.latest_on(connection, [row.uuid for row in rows])
               if with_faults else {})
     return views.servers_from_rows(rows, faults)
