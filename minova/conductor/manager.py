@@ -21,6 +21,7 @@ from minova.compute import rpcapi as compute_rpcapi
 from minova.compute import task_states
 from minova.compute import vm_states
 from minova.conductor import heartbeats
+from minova.conductor import saves
 from minova.db import api as db_api
 from minova.db import instance_migrations as db_migrations
 from minova.db import server_groups as db_groups
@@ -189,18 +190,12 @@ class ConductorManager(manager.Manager):
         only after a save that succeeded: when the save raises, the caller
         still has its event to finish. Returns the changes, as
         ``object_action`` does. Events are bookkeeping: one that cannot be
-        written is logged and the save goes on, as in the compute.
+        written is logged and the save goes on, as in the compute. All
+        three share one transaction (``minova.conductor.saves``).
         """
-        if start is not None:
-            _quietly(action_obj.InstanceActionEvent.event_start, context,
-                     instance.uuid, start["event"], host=start.get("host"))
-        updates, _ = _object_action(
-            instance, "save", (),
-            {"expected_task_state": expected_task_state})
-        if finish is not None:
-            _quietly(action_obj.InstanceActionEvent.event_finish, context,
-                     instance.uuid, finish["event"], finish["result"])
-        return updates
+        return saves.save_with_events(context, instance, expected_task_state,
+                                      start, finish, _object_action,
+                                      _quietly)
 
     def object_backport_versions(self, context: Any, objinst: Any,
                                  object_versions: dict) -> Any:
@@ -214,12 +209,13 @@ _IMMUTABLE = (str, int, float, bool, datetime.datetime, type(None))
 
 
 def _object_action(objinst: Any, objmethod: str, args: tuple,
-                   kwargs: dict) -> tuple:
+                   kwargs: dict, before: dict | None = None) -> tuple:
     # A shallow snapshot instead of a deep clone: it is on the path of
     # every save a compute makes. Methods replace field values rather
     # than mutate them, and a mutable value counts as changed anyway.
-    before = {name: getattr(objinst, name) for name in objinst.fields
-              if objinst.obj_attr_is_set(name)}
+    if before is None:
+        before = {name: getattr(objinst, name) for name in objinst.fields
+                  if objinst.obj_attr_is_set(name)}
     result = getattr(objinst, objmethod)(*args, **kwargs)
     updates = {}
     for name, field in objinst.fields.items():

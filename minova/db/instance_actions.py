@@ -22,12 +22,20 @@ _ACTION = models.InstanceAction
 _EVENT = models.InstanceActionEvent
 
 
-def action_start(db: db_api.Database,
-                 values: dict[str, Any]) -> models.InstanceAction:
-    row = _ACTION(**values)
-    with db.session() as session:
-        session.add(row)
-    return row
+def action_start(db: db_api.Database, values: dict[str, Any]) -> sa.Row:
+    """Record an action; its row as stored (the model's column names).
+
+    A Core INSERT, not a session: every boot records one, and a session
+    with its flush cost three times the statement's CPU.
+    """
+    with db.writer() as connection:
+        if connection.dialect.insert_returning:
+            return connection.execute(_INSERT_ACTION_RETURNING,
+                                      values).one()
+        action_id = connection.execute(
+            _INSERT_ACTION, values).inserted_primary_key[0]
+        return connection.execute(_GET_ACTION_BY_ID,
+                                  {"match_id": action_id}).one()
 
 
 def _get_action(session: Any, instance_uuid: str,
@@ -108,6 +116,10 @@ _INSERT_EVENT = sa.insert(_EVENTS)
 _UPDATE_EVENT = sa.update(_EVENTS).where(
     _EVENTS.c.id == sa.bindparam("match_id"))
 _UPDATE_ACTION = sa.update(_ACTIONS).where(
+    _ACTIONS.c.id == sa.bindparam("match_id"))
+_INSERT_ACTION = sa.insert(_ACTIONS)
+_INSERT_ACTION_RETURNING = _INSERT_ACTION.returning(*_ACTIONS.c)
+_GET_ACTION_BY_ID = sa.select(_ACTIONS).where(
     _ACTIONS.c.id == sa.bindparam("match_id"))
 
 
