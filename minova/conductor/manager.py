@@ -205,14 +205,15 @@ class ConductorManager(manager.Manager):
                                             object_versions))
 
 
-_IMMUTABLE = (str, int, float, bool, datetime.datetime, type(None))
+_VALUES = (str, int, float, bool, datetime.datetime, type(None), dict,
+           list)
 
 
 def _object_action(objinst: Any, objmethod: str, args: tuple,
                    kwargs: dict, before: dict | None = None) -> tuple:
     # A shallow snapshot instead of a deep clone: it is on the path of
     # every save a compute makes. Methods replace field values rather
-    # than mutate them, and a mutable value counts as changed anyway.
+    # than mutate them; a nested object replaced counts as changed.
     if before is None:
         before = {name: getattr(objinst, name) for name in objinst.fields
                   if objinst.obj_attr_is_set(name)}
@@ -244,7 +245,10 @@ def _quietly(record: Any, context: Any, instance_uuid: str, event: str,
 
 
 def _unchanged(old: Any, new: Any) -> bool:
-    return old is new or (isinstance(old, _IMMUTABLE)
+    # Dicts and lists (metadata, network_info) as a row read back gives
+    # them are new objects with the old values: equal is unchanged, or
+    # every save would send them back.
+    return old is new or (isinstance(old, _VALUES)
                           and type(old) is type(new) and old == new)
 
 
