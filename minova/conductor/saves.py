@@ -27,6 +27,7 @@ from typing import Any
 
 from minova import exception
 from minova.db import api as db_api
+from minova.db import instance_actions as db_actions
 from minova.objects import instance_action as action_obj
 
 LOG = logging.getLogger(__name__)
@@ -83,11 +84,12 @@ def _in_one_transaction(context: Any, instance: Any,
         in_transaction.db = joined
         instance._context = in_transaction
         try:
+            # The event writes' query functions, not the objects'
+            # methods: nothing reads the event objects they would build.
             if start is not None:
-                _unless_no_action(
-                    action_obj.InstanceActionEvent.event_start,
-                    in_transaction, instance.uuid, start["event"],
-                    host=start.get("host"))
+                _unless_no_action(db_actions.event_start, joined,
+                                  context, instance.uuid, start["event"],
+                                  start.get("host"))
             try:
                 updates, _ = object_action(
                     instance, "save", (),
@@ -97,20 +99,19 @@ def _in_one_transaction(context: Any, instance: Any,
                 failed = exc
             else:
                 if finish is not None:
-                    _unless_no_action(
-                        action_obj.InstanceActionEvent.event_finish,
-                        in_transaction, instance.uuid, finish["event"],
-                        finish["result"])
+                    _unless_no_action(db_actions.event_finish, joined,
+                                      context, instance.uuid,
+                                      finish["event"], finish["result"])
         finally:
             instance._context = owner
     return updates, failed
 
 
-def _unless_no_action(record: Callable[..., Any], context: Any,
-                      instance_uuid: str, event: str, *args: Any,
-                      **kwargs: Any) -> None:
+def _unless_no_action(record: Callable[..., Any], db: db_api.Database,
+                      context: Any, instance_uuid: str, event: str,
+                      *args: Any) -> None:
     try:
-        record(context, instance_uuid, event, *args, **kwargs)
+        record(db, instance_uuid, context.request_id, event, *args)
     except exception.InstanceActionNotFound:
         # A request from before actions were recorded.
         LOG.debug("No action of request %s on instance %s for event %s",

@@ -1,8 +1,8 @@
 """The conductor calls a compute makes per boot (conductor RPC 1.5: an
 instance save carries the action events around it), and the same events
 recorded through the old calls for a conductor capped below 1.5. The
-first test runs on every database backend (the event writes are Core
-statements)."""
+first and third tests run on every database backend (the save and its
+events share one transaction of Core statements)."""
 
 from __future__ import annotations
 
@@ -101,6 +101,7 @@ def test_a_conductor_capped_at_1_4_gets_the_old_calls(
     _assert_recorded(event)
 
 
+@pytest.mark.backends("db")
 def test_a_save_that_loses_a_race_still_records_its_event(
         conf, transport, scheduler, launched, calls, compute_api,
         user_context, admin_context, tiny_flavor, monkeypatch):
