@@ -21,6 +21,7 @@ from minova.compute import rpcapi as compute_rpcapi
 from minova.compute import task_states
 from minova.compute import vm_states
 from minova.conductor import heartbeats
+from minova.conductor import saves
 from minova.db import api as db_api
 from minova.db import instance_migrations as db_migrations
 from minova.db import server_groups as db_groups
@@ -189,18 +190,12 @@ class ConductorManager(manager.Manager):
         only after a save that succeeded: when the save raises, the caller
         still has its event to finish. Returns the changes, as
         ``object_action`` does. Events are bookkeeping: one that cannot be
-        written is logged and the save goes on, as in the compute.
+        written is logged and the save goes on, as in the compute. All
+        three share one transaction (``minova.conductor.saves``).
         """
-        if start is not None:
-            _quietly(action_obj.InstanceActionEvent.event_start, context,
-                     instance.uuid, start["event"], host=start.get("host"))
-        updates, _ = _object_action(
-            instance, "save", (),
-            {"expected_task_state": expected_task_state})
-        if finish is not None:
-            _quietly(action_obj.InstanceActionEvent.event_finish, context,
-                     instance.uuid, finish["event"], finish["result"])
-        return updates
+        return saves.save_with_events(context, instance, expected_task_state,
+                                      start, finish, _object_action,
+                                      _quietly)
 
     def object_backport_versions(self, context: Any, objinst: Any,
                                  object_versions: dict) -> Any:
@@ -210,16 +205,18 @@ class ConductorManager(manager.Manager):
                                             object_versions))
 
 
-_IMMUTABLE = (str, int, float, bool, datetime.datetime, type(None))
+_VALUES = (str, int, float, bool, datetime.datetime, type(None), dict,
+           list)
 
 
 def _object_action(objinst: Any, objmethod: str, args: tuple,
-                   kwargs: dict) -> tuple:
+                   kwargs: dict, before: dict | None = None) -> tuple:
     # A shallow snapshot instead of a deep clone: it is on the path of
     # every save a compute makes. Methods replace field values rather
-    # than mutate them, and a mutable value counts as changed anyway.
-    before = {name: getattr(objinst, name) for name in objinst.fields
-              if objinst.obj_attr_is_set(name)}
+    # than mutate them; a nested object replaced counts as changed.
+    if before is None:
+        before = {name: getattr(objinst, name) for name in objinst.fields
+                  if objinst.obj_attr_is_set(name)}
     result = getattr(objinst, objmethod)(*args, **kwargs)
     updates = {}
     for name, field in objinst.fields.items():
@@ -248,7 +245,10 @@ def _quietly(record: Any, context: Any, instance_uuid: str, event: str,
 
 
 def _unchanged(old: Any, new: Any) -> bool:
-    return old is new or (isinstance(old, _IMMUTABLE)
+    # Dicts and lists (metadata, network_info) as a row read back gives
+    # them are new objects with the old values: equal is unchanged, or
+    # every save would send them back.
+    return old is new or (isinstance(old, _VALUES)
                           and type(old) is type(new) and old == new)
 
 

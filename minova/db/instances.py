@@ -132,12 +132,17 @@ def _marker_row(connection: sa.Connection, marker: str,
 # ORM instance cost twice the SQL. Their statements are built once, with
 # bound parameters, as building them per call cost more than running them.
 _TABLE = models.Instance.__table__
-_ROW = sa.select(*[
-    column.label(attr)
-    for attr, column in sa.inspect(models.Instance).columns.items()])
+_LABELLED = [column.label(attr)
+             for attr, column in sa.inspect(models.Instance).columns.items()]
+_ROW = sa.select(*_LABELLED)
 _GET_LIVE = _ROW.where(_TABLE.c.uuid == sa.bindparam("match_uuid"),
                        _TABLE.c.deleted == 0)
 _GET_BY_ID = _ROW.where(_TABLE.c.id == sa.bindparam("match_id"))
+# Where the database can (SQLite, PostgreSQL; not MariaDB), the INSERT
+# and the UPDATE return the row as written themselves (RETURNING): one
+# statement per boot's write instead of the write and a SELECT.
+_INSERT = sa.insert(_TABLE)
+_INSERT_RETURNING = _INSERT.returning(*_LABELLED)
 
 
 def create(db: db_api.Database, values: dict[str, Any]) -> sa.Row:
@@ -149,7 +154,9 @@ def create(db: db_api.Database, values: dict[str, Any]) -> sa.Row:
 def insert(connection: sa.Connection, values: dict[str, Any]) -> sa.Row:
     """Insert an instance in the caller's transaction; its row as
     stored."""
-    result = connection.execute(sa.insert(_TABLE), _columns(values))
+    if connection.dialect.insert_returning:
+        return connection.execute(_INSERT_RETURNING, _columns(values)).one()
+    result = connection.execute(_INSERT, _columns(values))
     return connection.execute(
         _GET_BY_ID, {"match_id": result.inserted_primary_key[0]}).one()
 
@@ -163,17 +170,29 @@ def update(db: db_api.Database, uuid: str, values: dict[str, Any],
     values = _columns(dict(values, updated_at=timeutils.utcnow()))
     expected = (None if expected_task_state is None
                 else tuple(expected_task_state))
-    query = _update_statement(tuple(sorted(values)), expected)
     params = {"v_" + name: value for name, value in values.items()}
     params["match_uuid"] = uuid
-    # Read back in the same transaction: the row as this update left it.
     with db.writer() as connection:
-        row = None
-        if connection.execute(query, params).rowcount:
-            row = connection.execute(_GET_LIVE,
-                                     {"match_uuid": uuid}).one()
+        returning = connection.dialect.update_returning
+        query = _update_statement(tuple(sorted(values)), expected,
+                                  returning)
+        result = connection.execute(query, params)
+        if returning:
+            row = result.first()
+        elif result.rowcount:
+            # Read back in the same transaction: the row as this update
+            # left it.
+            row = connection.execute(_GET_LIVE, {"match_uuid": uuid}).one()
+        else:
+            row = None
+        if row is None:
+            # Why not, from the same connection (a second one would wait
+            # for this one's in a one-connection pool).
+            actual = connection.execute(_GET_LIVE,
+                                        {"match_uuid": uuid}).first()
     if row is None:
-        actual = get_by_uuid(db, uuid)  # InstanceNotFound if it is gone
+        if actual is None:
+            raise exception.InstanceNotFound(instance_id=uuid)
         raise exception.UnexpectedTaskStateError(
             instance_uuid=uuid, expected=expected_task_state,
             actual=actual.task_state)
@@ -181,11 +200,11 @@ def update(db: db_api.Database, uuid: str, values: dict[str, Any],
 
 
 @functools.lru_cache(maxsize=256)
-def _update_statement(columns: tuple[str, ...],
-                      expected: tuple | None) -> sa.Update:
+def _update_statement(columns: tuple[str, ...], expected: tuple | None,
+                      returning: bool = False) -> sa.Update:
     """UPDATE of ``columns`` (bound as ``v_<column>``) of the live row
     whose uuid is ``match_uuid``, and only from the ``expected`` task
-    states if given."""
+    states if given; with ``returning``, the row as written comes back."""
     query = sa.update(_TABLE).where(
         _TABLE.c.uuid == sa.bindparam("match_uuid"), _TABLE.c.deleted == 0)
     if expected is not None:
@@ -195,17 +214,20 @@ def _update_statement(columns: tuple[str, ...],
             sa.false(),
             *[_TABLE.c.task_state.is_(None) if state is None
               else _TABLE.c.task_state == state for state in expected]))
-    return query.values({name: sa.bindparam("v_" + name)
-                         for name in columns})
+    query = query.values({name: sa.bindparam("v_" + name)
+                          for name in columns})
+    return query.returning(*_LABELLED) if returning else query
+
+
+_COLUMN_OF = {attr: prop.columns[0].key for attr, prop
+              in sa.inspect(models.Instance).column_attrs.items()}
 
 
 def _columns(values: dict[str, Any]) -> dict[str, Any]:
     """Attribute names to column names (``meta`` is ``metadata``), and
     ``fixed_ip`` along with any ``network_info``: written in the same
     statement, the index never disagrees with the addresses."""
-    mapper = sa.inspect(models.Instance)
-    columns = {mapper.attrs[key].columns[0].key: value
-               for key, value in values.items()}
+    columns = {_COLUMN_OF[key]: value for key, value in values.items()}
     if "network_info" in columns:
         columns["fixed_ip"] = fixed_ip(columns["network_info"])
     return columns

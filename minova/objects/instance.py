@@ -42,6 +42,25 @@ class InstanceFault(base.MinovaObject, ovo_base.VersionedObjectDictCompat):
 _FIELDS_NOT_IN_ROW = ("metadata", "fault", "flavor")
 
 
+def _flavor(snapshot: dict) -> flavor_obj.Flavor:
+    """``Flavor(**snapshot)``, its fields set as ``set_fields`` does."""
+    flavor = flavor_obj.Flavor()
+    base.set_fields(flavor, list(snapshot.items()))
+    return flavor
+
+
+def _same_flavor(obj: Instance, snapshot: dict | None) -> bool:
+    """Whether ``obj`` holds the flavor ``snapshot`` already, unchanged
+    (a save's row read back): kept, it is not built again, nor sent back
+    to a compute as a change."""
+    if not snapshot or not obj.obj_attr_is_set("flavor"):
+        return False
+    flavor = obj.flavor
+    return (flavor is not None and not flavor.obj_what_changed()
+            and {name: getattr(flavor, name) for name in flavor.fields
+                 if flavor.obj_attr_is_set(name)} == snapshot)
+
+
 @base.MinovaObjectRegistry.register
 class Instance(base.MinovaPersistentObject, base.MinovaObject,
                ovo_base.VersionedObjectDictCompat):
@@ -99,13 +118,14 @@ class Instance(base.MinovaPersistentObject, base.MinovaObject,
     def _from_db_object(cls, context: Any, obj: Instance, row: Any,
                         fault: Any = None,
                         with_fault: bool = False) -> Instance:
-        for field in obj.fields:
-            if field not in _FIELDS_NOT_IN_ROW:
-                setattr(obj, field, getattr(row, field))
+        base.set_fields(obj, [(field, getattr(row, field))
+                              for field in obj.fields
+                              if field not in _FIELDS_NOT_IN_ROW])
         obj.metadata = dict(row.meta or {})
         # Rows from before migration 0007 hold NULL: never locked.
         obj.locked = bool(row.locked)
-        obj.flavor = flavor_obj.Flavor(**row.flavor) if row.flavor else None
+        if not _same_flavor(obj, row.flavor):
+            obj.flavor = _flavor(row.flavor) if row.flavor else None
         if with_fault:
             obj.fault = (InstanceFault._from_db_object(
                 context, InstanceFault(), fault) if fault else None)

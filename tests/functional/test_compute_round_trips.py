@@ -1,8 +1,8 @@
 """The conductor calls a compute makes per boot (conductor RPC 1.5: an
 instance save carries the action events around it), and the same events
 recorded through the old calls for a conductor capped below 1.5. The
-first test runs on every database backend (the event writes are Core
-statements)."""
+first and third tests run on every database backend (the save and its
+events share one transaction of Core statements)."""
 
 from __future__ import annotations
 
@@ -10,9 +10,11 @@ import collections
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 
 from minova import exception
 from minova.compute import vm_states
+from minova.db import instance_actions as db_actions
 from minova.objects import instance as instance_obj
 from minova.objects import instance_action as action_obj
 from tests.compute_fixtures import start_compute
@@ -99,6 +101,7 @@ def test_a_conductor_capped_at_1_4_gets_the_old_calls(
     _assert_recorded(event)
 
 
+@pytest.mark.backends("db")
 def test_a_save_that_loses_a_race_still_records_its_event(
         conf, transport, scheduler, launched, calls, compute_api,
         user_context, admin_context, tiny_flavor, monkeypatch):
@@ -126,3 +129,31 @@ def test_a_save_that_loses_a_race_still_records_its_event(
     assert calls["action_event_start"] == 0
     with pytest.raises(exception.InstanceNotFound):
         instance_obj.Instance.get_by_uuid(admin_context, inst.uuid)
+
+
+def test_an_event_write_that_fails_rolls_back_and_is_done_again(
+        conf, transport, scheduler, launched, calls, compute_api,
+        user_context, admin_context, tiny_flavor, monkeypatch):
+    """The save and its events share one transaction: when the event's
+    end fails with a database error (not a missing action), the save is
+    rolled back with it, then done again with each write on its own. The
+    server still goes ACTIVE and the event is recorded once."""
+    start_compute(conf, transport, launched)
+    finish = db_actions.event_finish
+    failures = []
+
+    def fail_once(*args: Any, **kwargs: Any) -> Any:
+        if not failures:
+            failures.append(1)
+            raise sa.exc.OperationalError("UPDATE", {}, Exception("gone"))
+        return finish(*args, **kwargs)
+    monkeypatch.setattr(db_actions, "event_finish", fail_once)
+    [inst] = compute_api.create(user_context, tiny_flavor, "cirros", "rt")
+    wait_for_state(user_context, inst.uuid, vm_states.ACTIVE)
+    _assert_recorded(_build_event(admin_context, user_context, inst.uuid))
+    assert failures == [1]
+    action = action_obj.InstanceAction.get_by_request_id(
+        admin_context, inst.uuid, user_context.request_id)
+    events = action_obj.InstanceActionEventList.get_by_action(
+        admin_context, action.id)
+    assert [e.event for e in events].count(_BUILD) == 1

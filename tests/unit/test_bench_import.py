@@ -25,7 +25,7 @@ def _load(name: str) -> ModuleType:
 @pytest.mark.parametrize("name", ["api", "bare_app", "cold_start",
                                   "identity", "idle_connections",
                                   "metadata", "metrics", "rpc_ping",
-                                  "rpc_transport", "scale"])
+                                  "rpc_transport", "save_path", "scale"])
 def test_script_imports_and_has_main(name: str) -> None:
     assert callable(_load(name).main)
 
