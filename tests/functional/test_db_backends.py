@@ -180,3 +180,21 @@ def test_a_boots_flavor_and_image_are_read_with_their_specs_and_tags(db):
                       project_id="p2", is_admin=False)
     assert db_images.get(db, "11111111-1111-1111-1111-111111111111",
                          project_id="p2", is_admin=True)["owner"] == "p1"
+
+
+def test_query_functions_in_one_transaction_commit_or_roll_back_together(db):
+    # Database.transaction: each function's session, reader or writer
+    # joins the one transaction, and sees what the others wrote in it.
+    with db.transaction() as tx:
+        row = db_services.create(tx, dict(CONDUCTOR))          # session
+        db_services.heartbeat_many(tx, [row.id])               # writer
+        assert [r.id for r in db_services.get_all(tx)] == [row.id]  # reader
+        assert db_services.get(tx, row.id).report_count == 1
+    assert db_services.get(db, row.id).report_count == 1
+    with pytest.raises(RuntimeError), db.transaction() as tx:
+        db_services.update(tx, row.id, {"disabled": True})
+        db_services.heartbeat_many(tx, [row.id])
+        assert db_services.get(tx, row.id).disabled is True
+        raise RuntimeError("the step failed")
+    after = db_services.get(db, row.id)
+    assert (after.disabled, after.report_count) == (False, 1)
