@@ -157,7 +157,10 @@ class _InTransaction(Database):
         # A session on the transaction's connection: its commit at the
         # end of the block leaves the transaction open, an error rolls
         # it back (SQLAlchemy's default join_transaction_mode for a
-        # connection already in a transaction).
+        # connection already in a transaction) -- the whole transaction,
+        # so an error in it must end the transaction too, not be caught
+        # inside it. (Savepoints would isolate it, but pysqlite's own
+        # transaction handling breaks them.)
         with orm.Session(bind=self._connection,
                          expire_on_commit=False) as session, \
                 session.begin():

@@ -47,6 +47,8 @@ def visible(project_id: str | None, is_admin: bool) -> Any:
     shared images are seen by their owner only); an admin sees all."""
     if is_admin:
         return sa.true()
+    if project_id is None:
+        return _SEEN_BY_ALL  # no project owns what it could see
     return sa.or_(_SEEN_BY_ALL, _TABLE.c.owner == project_id)
 
 
@@ -59,6 +61,7 @@ _BY_ID = sa.select(_TABLE, _TAG_TABLE.c.value.label("tag")).select_from(
 ).where(_TABLE.c.id == sa.bindparam("image_id"))
 _VISIBLE_BY_ID = _BY_ID.where(sa.or_(
     _SEEN_BY_ALL, _TABLE.c.owner == sa.bindparam("project_id")))
+_PUBLIC_BY_ID = _BY_ID.where(_SEEN_BY_ALL)
 
 
 def get(db: db_api.Database, image_id: str, *,
@@ -68,7 +71,8 @@ def get(db: db_api.Database, image_id: str, *,
     default every image is seen."""
     query, params = _BY_ID, {"image_id": image_id}
     if not is_admin:
-        query, params["project_id"] = _VISIBLE_BY_ID, project_id
+        query = _VISIBLE_BY_ID if project_id is not None else _PUBLIC_BY_ID
+        params["project_id"] = project_id
     with db.reader() as connection:
         rows = connection.execute(query, params).all()
     if not rows:

@@ -18,20 +18,11 @@ def create(db: db_api.Database,
     return row
 
 
-def get_latest_by_instance_uuids(
-        db: db_api.Database,
-        uuids: list[str]) -> dict[str, models.InstanceFault]:
+def get_latest_by_instance_uuids(db: db_api.Database,
+                                 uuids: list[str]) -> dict[str, sa.Row]:
     """The newest fault of each instance that has one."""
-    if not uuids:
-        return {}
-    query = (sa.select(models.InstanceFault)
-             .where(models.InstanceFault.instance_uuid.in_(uuids))
-             .order_by(models.InstanceFault.id.desc()))
-    latest: dict[str, models.InstanceFault] = {}
-    with db.session() as session:
-        for row in session.scalars(query):
-            latest.setdefault(row.instance_uuid, row)
-    return latest
+    with db.reader() as connection:
+        return latest_on(connection, uuids)
 
 
 _FAULTS = models.InstanceFault.__table__
@@ -39,9 +30,9 @@ _FAULTS = models.InstanceFault.__table__
 
 def latest_on(connection: sa.Connection,
               uuids: list[str]) -> dict[str, sa.Row]:
-    """``get_latest_by_instance_uuids`` as Core rows on the caller's
-    connection (a server list reads its page with one:
-    docs/performance.md, "Server lists")."""
+    """``get_latest_by_instance_uuids`` on the caller's connection (a
+    server list reads its page with one: docs/performance.md, "Server
+    lists")."""
     if not uuids:
         return {}
     latest: dict[str, sa.Row] = {}

@@ -138,9 +138,15 @@ _ROW = sa.select(*_LABELLED)
 _GET_LIVE = _ROW.where(_TABLE.c.uuid == sa.bindparam("match_uuid"),
                        _TABLE.c.deleted == 0)
 _GET_BY_ID = _ROW.where(_TABLE.c.id == sa.bindparam("match_id"))
-# Where the database can (SQLite, PostgreSQL; not MariaDB), the INSERT
-# and the UPDATE return the row as written themselves (RETURNING): one
-# statement per boot's write instead of the write and a SELECT.
+# Why an UPDATE matched nothing: a locking read sees the latest committed
+# row, where a plain one in MariaDB's REPEATABLE READ would see the
+# snapshot of the transaction's first read (the conductor reads the
+# action before the save) and miss a delete since.
+_GET_LIVE_LATEST = _GET_LIVE.with_for_update()
+# Where the database can, the INSERT (SQLite, PostgreSQL, MariaDB) and
+# the UPDATE (SQLite, PostgreSQL) return the row as written themselves
+# (RETURNING): one statement per boot's write instead of the write and a
+# SELECT.
 _INSERT = sa.insert(_TABLE)
 _INSERT_RETURNING = _INSERT.returning(*_LABELLED)
 
@@ -188,7 +194,7 @@ def update(db: db_api.Database, uuid: str, values: dict[str, Any],
         if row is None:
             # Why not, from the same connection (a second one would wait
             # for this one's in a one-connection pool).
-            actual = connection.execute(_GET_LIVE,
+            actual = connection.execute(_GET_LIVE_LATEST,
                                         {"match_uuid": uuid}).first()
     if row is None:
         if actual is None:

@@ -19,17 +19,11 @@ def get(db: db_api.Database, resource_id: str) -> list[str]:
             .order_by(_TAGS.c.tag)))
 
 
-def get_many(db: db_api.Database,
-             resource_ids: list[str]) -> dict[str, list[str]]:
-    """Every server's tags in one query, for list views."""
-    with db.reader() as connection:
-        return get_many_on(connection, resource_ids)
-
-
 def get_many_on(connection: sa.Connection,
                 resource_ids: list[str]) -> dict[str, list[str]]:
-    """``get_many`` on the caller's connection (a server list reads its
-    page with one: docs/performance.md, "Server lists")."""
+    """Every server's tags in one query, on the caller's connection (a
+    server list reads its page with one: docs/performance.md, "Server
+    lists")."""
     found: dict[str, list[str]] = {ident: [] for ident in resource_ids}
     if not resource_ids:
         return found

@@ -46,6 +46,9 @@ def _flavor(snapshot: dict) -> flavor_obj.Flavor:
     """``Flavor(**snapshot)``, its fields set as ``set_fields`` does."""
     flavor = flavor_obj.Flavor()
     base.set_fields(flavor, list(snapshot.items()))
+    # As read, not changed: else every save of the instance would write
+    # the flavor again and send it back to the compute.
+    flavor.obj_reset_changes()
     return flavor
 
 

@@ -157,3 +157,25 @@ def test_an_event_write_that_fails_rolls_back_and_is_done_again(
     events = action_obj.InstanceActionEventList.get_by_action(
         admin_context, action.id)
     assert [e.event for e in events].count(_BUILD) == 1
+
+
+def test_a_save_sends_back_only_what_it_changed(
+        conf, transport, scheduler, launched, conductor, compute_api,
+        user_context, admin_context, tiny_flavor, monkeypatch):
+    """The compute's copy of the instance gets the fields its saves
+    changed, not the flavor and metadata it already holds."""
+    start_compute(conf, transport, launched)
+    replies: list = []
+    save = conductor.manager.instance_save_with_events
+
+    def recording(*args: Any, **kwargs: Any) -> Any:
+        reply = save(*args, **kwargs)
+        replies.append(reply)
+        return reply
+    monkeypatch.setattr(conductor.manager, "instance_save_with_events",
+                        recording)
+    _boot_and_wait(compute_api, user_context, admin_context, tiny_flavor)
+    assert len(replies) == 2
+    for reply in replies:
+        assert "updated_at" in reply
+        assert not {"flavor", "metadata"} & set(reply)
