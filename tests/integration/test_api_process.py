@@ -200,8 +200,10 @@ def test_two_workers_starting_together_make_one_row(deployment):
     """Both API workers start on an empty services table at once."""
     assert deployment.service_rows() == []
     _conductor, api = start_control_plane(deployment)
-    wait_for(lambda: API in deployment.report_counts(), timeout=10,
-             what="the API's service row")
+    # The conductor registers on its own schedule: wait for both rows,
+    # then check the API's workers made one between them.
+    wait_for(lambda: {API, CONDUCTOR} <= set(deployment.report_counts()),
+             timeout=10, what="the API's and the conductor's service rows")
     assert deployment.service_rows() == sorted([API, CONDUCTOR])
     response = deployment.get("/v2.1/os-services?binary=%s" % API[0])
     assert [row["host"] for row in response.json()["services"]] == [HOST]
