@@ -79,10 +79,14 @@ def test_every_worker_reports_all_workers(config_file):  # noqa: F811
         # A worker killed and respawned: its requests still count, its
         # live gauges (its pool) no longer do.
         os.kill(workers[0], signal.SIGKILL)
-        now = wait_for(lambda: len(children(process.pid)) == 2
-                       and workers[0] not in children(process.pid)
-                       and children(process.pid),
-                       timeout=30, what="the worker to be respawned")
+        def respawned() -> list | None:
+            # One reading per try: three could see the killed worker
+            # reaped and the new one not yet started between them.
+            now = children(process.pid)
+            return now if len(now) == 2 and workers[0] not in now else None
+
+        now = wait_for(respawned, timeout=30,
+                       what="the worker to be respawned")
         [new] = set(now) - set(workers)
         # Until the new worker has written its own pool gauge, the dead
         # one's left in would add up to the same total.

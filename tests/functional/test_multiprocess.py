@@ -74,9 +74,12 @@ def two_worker_api(path, base):
         wait_for(lambda: process.poll() is not None or _answers(base + "/"),
                  timeout=30, what="minova-api to answer GET /")
         assert process.poll() is None, process.stderr.read().decode()
-        workers = wait_for(lambda: len(children(process.pid)) == 2
-                           and children(process.pid),
-                           timeout=10, what="two worker processes")
+        def two_workers() -> list | None:
+            now = children(process.pid)  # one reading per try
+            return now if len(now) == 2 else None
+
+        workers = wait_for(two_workers, timeout=10,
+                           what="two worker processes")
         yield process, workers
     finally:
         if process.poll() is None:
