@@ -200,11 +200,6 @@ def links(req: wsgi_util.APIRequest, collection: str,
     return links_under(link_prefixes(req), collection, ident)
 
 
-def bookmark(req: wsgi_util.APIRequest, collection: str,
-             ident: Any) -> list[dict]:
-    return links(req, collection, ident)[1:]
-
-
 # Query parameters -----------------------------------------------------------
 
 def check_query(req: wsgi_util.APIRequest, allowed: frozenset[str] | set[str],
